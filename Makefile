@@ -1,0 +1,47 @@
+# One task runner for people and CI. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: help install validate build serve test test-unit test-e2e lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed ## create .venv and install Python and npm packages
+
+validate: $(BIN)/.installed ## check the questionnaire (errors name file, id and field)
+	$(BIN)/python -m cap validate questionnaire
+
+build: install ## build the static site into site/
+	$(BIN)/mkdocs build --strict
+
+serve: build ## build, then serve the site on http://localhost:$(PORT)/
+	$(BIN)/python -m site_config.serve --port $(PORT) site
+
+test: build ## run every test: unit, site build, browser end-to-end
+	$(BIN)/pytest
+
+test-unit: $(BIN)/.installed ## only the Python unit tests (no browser, no build)
+	$(BIN)/pytest tests/unit
+
+lint: $(BIN)/.installed ## ruff
+	$(BIN)/ruff check py tests site_config bench
+
+bench: build ## benchmarks: engine (CPython) and the built site in Chromium
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/browser.py
+
+clean: ## remove build outputs (keeps .venv and node_modules)
+	rm -rf site build dist .pytest_cache

@@ -1,0 +1,113 @@
+"""JSON-in / JSON-out entry points that the web worker calls (one call per request).
+
+The worker loads the questionnaire bundle once (`init`), then calls `call(op, payload_json)`.
+Every reply is JSON text: `{"ok": true, "data": …}` or `{"ok": false, "error": {message, code, field}}`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from . import report
+from .aggregate import anonymise
+from .compare import compare
+from .consolidate import check_set, consolidate
+from .errors import AssessmentError, CapError
+from .formats import dump, read_assessment
+from .load import from_bundle
+from .model import Questionnaire
+from .plan import plan_csv, suggestions
+from .score import indicator_values, score
+
+_state: dict[str, Questionnaire] = {}
+
+
+def _q() -> Questionnaire:
+    if "q" not in _state:
+        raise CapError("Le questionnaire n'est pas chargé.")
+    return _state["q"]
+
+
+def op_init(payload: dict[str, Any]) -> dict[str, Any]:
+    q = from_bundle(payload["bundle"])
+    _state["q"] = q
+    return {"id": q.id, "version": q.version, "criteria": len(q.criteria)}
+
+
+def op_score(payload: dict[str, Any]) -> dict[str, Any]:
+    q, a = _q(), payload["assessment"]
+    s = score(q, a)
+    return {"scores": s, "html": report.results_html(q, a),
+            "indicators": indicator_values(q, a.get("indicators") or {})}
+
+
+def op_read(payload: dict[str, Any]) -> dict[str, Any]:
+    assessment, warnings = read_assessment(payload["text"], _q())
+    return {"assessment": assessment, "warnings": warnings}
+
+
+def op_plan(payload: dict[str, Any]) -> dict[str, Any]:
+    return suggestions(_q(), payload["assessment"])
+
+
+def op_report(payload: dict[str, Any]) -> dict[str, Any]:
+    q, a = _q(), payload["assessment"]
+    return {"html": report.summary_page(q, a) if payload.get("summary") else report.plan_page(q, a)}
+
+
+def op_csv(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"text": plan_csv(_q(), payload["assessment"])}
+
+
+def op_export(payload: dict[str, Any]) -> dict[str, Any]:
+    """Check what is about to be written, so that an export can always be re-imported."""
+    assessment, _ = read_assessment(payload["assessment"], _q())
+    return {"text": dump(assessment)}
+
+
+def op_consolidate(payload: dict[str, Any]) -> dict[str, Any]:
+    q = _q()
+    read: list[tuple[str, dict[str, Any]]] = []
+    errors = []
+    for f in payload["files"]:
+        try:
+            a, warnings = read_assessment(f["text"], q)
+            read.append((f["name"], a))
+            errors.extend({"file": f["name"], "level": "warning", "message": w} for w in warnings)
+        except AssessmentError as exc:
+            errors.append({"file": f["name"], "level": "refused", "message": str(exc)})
+    checked = check_set(q, read)
+    kept = checked["kept"]
+    merged = consolidate(q, [a for _, a in kept], bool(payload.get("show_names")), payload.get("agreed") or {})
+    return {"consolidated": merged, "files": [n for n, _ in kept], "notes": errors + checked["notes"],
+            "scores": score(q, merged)}
+
+
+def op_compare(payload: dict[str, Any]) -> dict[str, Any]:
+    return compare(_q(), payload["old"], payload["new"])
+
+
+def op_anonymise(payload: dict[str, Any]) -> dict[str, Any]:
+    return anonymise(_q(), payload["assessment"], payload.get("region", ""))
+
+
+OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "init": op_init, "score": op_score, "read": op_read, "plan": op_plan, "report": op_report, "csv": op_csv,
+    "export": op_export, "consolidate": op_consolidate, "compare": op_compare, "anonymise": op_anonymise,
+}
+
+
+def call(op: str, payload_json: str) -> str:
+    try:
+        handler = OPS.get(op)
+        if handler is None:
+            raise CapError(f"Opération inconnue : {op}")
+        data = handler(json.loads(payload_json))
+        return json.dumps({"ok": True, "data": data}, ensure_ascii=False)
+    except CapError as exc:
+        return json.dumps({"ok": False, "error": {"message": str(exc), "code": getattr(exc, "code", "invalid"),
+                                                  "field": getattr(exc, "field", None)}}, ensure_ascii=False)
+    except Exception as exc:  # a bug: say so plainly rather than hang the page
+        return json.dumps({"ok": False, "error": {"message": f"Erreur interne du moteur de calcul ({type(exc).__name__}).",
+                                                  "code": "internal", "field": None}}, ensure_ascii=False)

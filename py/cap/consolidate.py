@@ -1,0 +1,120 @@
+"""Merge several participants' assessments into one (rule 8 of DESIGN.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from .formats import new_assessment, now_iso
+from .model import Questionnaire
+
+DIVERGENT_SPREAD = 2
+
+
+def criterion_stats(answers: list[Any]) -> dict[str, Any]:
+    """Statistics of one criterion over the participants' answer values (None = unanswered)."""
+    levels = sorted(v for v in answers if type(v) is int and 1 <= v <= 4)
+    na = sum(1 for v in answers if v == "na")
+    dk = sum(1 for v in answers if v == "dk")
+    n = len(answers)
+    if levels:
+        proposed: Any = levels[(len(levels) - 1) // 2]  # lower median
+        spread = levels[-1] - levels[0]
+    else:
+        proposed = "dk" if dk else ("na" if n and na == n else None)
+        spread = None
+    return {
+        "n": n, "values": list(answers), "proposed": proposed,
+        "mean": sum(levels) / len(levels) if levels else None,
+        "min": levels[0] if levels else None, "max": levels[-1] if levels else None,
+        "spread": spread, "na": na, "dk": dk,
+        "counts": {str(level): levels.count(level) for level in (1, 2, 3, 4)},
+        "divergent": spread is not None and spread >= DIVERGENT_SPREAD,
+        "clarify": n > 0 and dk * 3 >= n and dk > 0,
+    }
+
+
+def fingerprint(assessment: dict[str, Any]) -> str:
+    """Same answers from the same file: used to spot a file dropped twice."""
+    body = json.dumps([assessment.get("id"), assessment.get("answers")], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def consolidate(q: Questionnaire, participants: list[dict[str, Any]], show_names: bool = False,
+                agreed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A `consolidated` assessment from already-read individual ones (see formats.read_assessment).
+
+    Proposed values come from the rule; `agreed` ({criterion: {"value", "reason"}}) records what
+    the team decided and wins over the proposal. Duplicates must be removed before (see `check_set`).
+    """
+    agreed = agreed or {}
+    first = participants[0] if participants else {}
+    structure = dict(first.get("structure") or {"name": "", "type": None})
+    merged = new_assessment(q, structure.get("type"), structure.get("name", ""), kind="consolidated")
+    merged["structure"] = structure
+    labels = []
+    for n, p in enumerate(participants, start=1):
+        resp = p.get("respondent") or {}
+        labels.append({"label": f"Participant {n}", "role": resp.get("role"),
+                       "name": resp.get("name", "") if show_names else ""})
+    merged["participants"] = labels
+    stats: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    for c in q.criteria:
+        values = [((p.get("answers") or {}).get(c.id) or {}).get("value") for p in participants]
+        st = criterion_stats(values)
+        st["roles"] = [lab["role"] for lab in labels]
+        st["comments"] = [
+            {"label": labels[i]["label"], "role": labels[i]["role"], "text": text}
+            for i, p in enumerate(participants)
+            if (text := ((p.get("answers") or {}).get(c.id) or {}).get("comment"))
+        ]
+        stats[c.id] = st
+        decision = agreed.get(c.id)
+        if decision and decision.get("value") in (1, 2, 3, 4, "na", "dk"):
+            entry = {"value": decision["value"], "agreed": True}
+            if decision.get("reason"):
+                entry["comment"] = str(decision["reason"])
+            if decision["value"] == "na" and c.core:
+                entry = {"value": None}
+            answers[c.id] = entry
+        elif st["proposed"] is not None and not (st["proposed"] == "na" and c.core):
+            answers[c.id] = {"value": st["proposed"]}
+    merged["answers"] = answers
+    merged["stats"] = stats
+    merged["updated"] = now_iso()
+    return merged
+
+
+def check_set(q: Questionnaire, files: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Sort read files into those to merge and those set aside, with French reasons.
+
+    `files` are (file name, read assessment). Same file twice → kept once; another structure →
+    merged but flagged, since a facilitator may have typed the name differently.
+    """
+    kept: list[tuple[str, dict[str, Any]]] = []
+    notes: list[dict[str, str]] = []
+    seen: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for name, a in files:
+        if a.get("kind") == "consolidated":
+            notes.append({"file": name, "level": "refused",
+                          "message": "C'est déjà une synthèse collective : ajoutez les fichiers individuels."})
+            continue
+        fp = fingerprint(a)
+        if fp in seen:
+            notes.append({"file": name, "level": "refused", "message": f"Même fichier que « {seen[fp]} » : compté une seule fois."})
+            continue
+        seen[fp] = name
+        struct = ((a.get("structure") or {}).get("name") or "").strip()
+        key = " ".join(struct.lower().split())
+        if key:
+            names.setdefault(key, struct)
+        kept.append((name, a))
+    if len(names) > 1:
+        listed = ", ".join(f"« {v} »" for v in names.values())
+        notes.append({"file": "", "level": "warning",
+                      "message": f"Les fichiers nomment plusieurs structures ({listed}) : vérifiez qu'ils viennent "
+                                 "tous de la même structure."})
+    return {"kept": kept, "notes": notes}

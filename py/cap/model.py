@@ -1,0 +1,201 @@
+"""The questionnaire as frozen records. Built by `load`, after `validate` has checked the sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Refs:
+    csess: tuple[int, ...] = ()
+    iso9001: tuple[str, ...] = ()
+    ust: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    question: str
+    why: str
+    easy_read: str
+    levels: tuple[Level, ...]
+    evidence: tuple[str, ...]
+    offers: tuple[str, ...]
+    refs: Refs
+    requirement: int = 3
+    weight: float = 1.0
+    core: bool = False
+    applies_to: tuple[str, ...] = ()  # empty: every structure type
+    applies_note: str = ""
+    regulatory: bool = False
+    checked: str = ""
+    theme_id: str = ""
+    pillar_id: str = ""
+
+    def applies(self, structure_type: str | None) -> bool:
+        """True when the criterion concerns this structure type (an unknown type: all apply)."""
+        return not self.applies_to or not structure_type or structure_type in self.applies_to
+
+    def descriptor(self, level: int) -> str:
+        return self.levels[level - 1].text
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    description: str
+    criteria: tuple[Criterion, ...]
+    pillar_id: str = ""
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    title: str
+    description: str
+    themes: tuple[Theme, ...]
+    number: int = 0
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        return tuple(c for t in self.themes for c in t.criteria)
+
+
+@dataclass(frozen=True)
+class ScaleLevel:
+    value: int
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    levels: tuple[ScaleLevel, ...]
+    na_label: str
+    na_meaning: str
+    dk_label: str
+    dk_meaning: str
+
+    def label(self, value: object) -> str:
+        if value == "na":
+            return self.na_label
+        if value == "dk":
+            return self.dk_label
+        for level in self.levels:
+            if level.value == value:
+                return level.label
+        return "Sans réponse"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """Structure types and respondent roles: an id and a French label."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    field: str
+    title: str
+    description: str
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Register:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    definition: str
+    unit: str
+    period: str
+    register: str
+    type: str  # "count" or "rate"
+    numerator: str = ""
+    denominator: str = ""
+
+
+@dataclass(frozen=True)
+class IdChange:
+    version: str
+    old: str
+    new: str  # empty when the criterion was removed
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    version: str
+    title: str
+    licence: str
+    scale: Scale
+    pillars: tuple[Pillar, ...]
+    structure_types: tuple[Labelled, ...]
+    roles: tuple[Labelled, ...]
+    offers: tuple[Offer, ...]
+    registers: tuple[Register, ...]
+    indicators: tuple[Indicator, ...]
+    id_changes: tuple[IdChange, ...] = field(default=())
+
+    @cached_property
+    def themes(self) -> tuple[Theme, ...]:
+        return tuple(t for p in self.pillars for t in p.themes)
+
+    @cached_property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """Every criterion, in questionnaire order (the order ties are broken by)."""
+        return tuple(c for p in self.pillars for c in p.criteria)
+
+    @cached_property
+    def criterion_by_id(self) -> dict[str, Criterion]:
+        return {c.id: c for c in self.criteria}
+
+    @cached_property
+    def theme_by_id(self) -> dict[str, Theme]:
+        return {t.id: t for t in self.themes}
+
+    @cached_property
+    def pillar_by_id(self) -> dict[str, Pillar]:
+        return {p.id: p for p in self.pillars}
+
+    @cached_property
+    def offer_by_id(self) -> dict[str, Offer]:
+        return {o.id: o for o in self.offers}
+
+    @cached_property
+    def indicator_by_id(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        return {c.id: n for n, c in enumerate(self.criteria)}
+
+    def type_label(self, type_id: str | None) -> str:
+        for t in self.structure_types:
+            if t.id == type_id:
+                return t.label
+        return type_id or "Type non précisé"
+
+    def role_label(self, role_id: str | None) -> str:
+        for r in self.roles:
+            if r.id == role_id:
+                return r.label
+        return role_id or "Rôle non précisé"

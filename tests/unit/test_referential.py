@@ -1,0 +1,69 @@
+"""Coverage of the real referential in questionnaire/ (issue: the CAP referential)."""
+
+from __future__ import annotations
+
+import re
+
+from cap.validate import check_sources
+from cap.load import read_sources
+from tests.conftest import ROOT
+
+
+def test_real_questionnaire_is_valid() -> None:
+    assert [str(e) for e in check_sources(read_sources(ROOT / "questionnaire"))] == []
+
+
+def test_size_is_four_pillars_of_5_to_6_themes_and_60_to_80_criteria(real) -> None:
+    assert [p.title for p in real.pillars] == [
+        "Identité", "Services rendus aux personnes, aux territoires, aux clients", "Supports",
+        "Amélioration continue et évaluation"]
+    assert all(5 <= len(p.themes) <= 6 for p in real.pillars)
+    assert all(2 <= len(t.criteria) <= 4 for t in real.themes)
+    assert 60 <= len(real.criteria) <= 80
+
+
+def test_every_csess_theme_and_ust_register_is_referenced(real) -> None:
+    assert {n for c in real.criteria for n in c.refs.csess} == set(range(1, 9))
+    assert {r for c in real.criteria for r in c.refs.ust} == {r.id for r in real.registers}
+    assert {i.register for i in real.indicators} == {r.id for r in real.registers}
+
+
+def test_every_offer_is_used(real) -> None:
+    used = {o for c in real.criteria for o in c.offers}
+    assert used == {o.id for o in real.offers}
+    assert any(o.external for o in real.offers if o.id == "dla")
+
+
+def test_every_criterion_is_complete(real) -> None:
+    for c in real.criteria:
+        assert len({lv.text for lv in c.levels}) == 4, c.id
+        assert 2 <= len(c.evidence) <= 4, c.id
+        assert c.offers and c.easy_read and c.why, c.id
+        assert c.question.rstrip().endswith("?"), c.id
+
+
+def test_no_two_questions_are_the_same(real) -> None:
+    normal = [re.sub(r"\W+", " ", c.question.lower()).strip() for c in real.criteria]
+    assert len(set(normal)) == len(normal)
+
+
+def test_easy_read_uses_short_sentences(real) -> None:
+    """FALC: short sentences; we allow up to 16 words in a sentence."""
+    for c in real.criteria:
+        for sentence in re.split(r"[.?!]", c.easy_read):
+            assert len(sentence.split()) <= 16, (c.id, sentence)
+
+
+def test_type_specific_rules_are_limited_to_their_type(real) -> None:
+    by_text = {c.id: c for c in real.criteria}
+    ai_480 = [c for c in by_text.values() if "480" in c.question or "480" in c.why]
+    assert ai_480 and all(c.applies_to == ("AI",) for c in ai_480 if "480" in c.question)
+    assert all(c.checked for c in real.criteria if c.regulatory)
+
+
+def test_indicators_count_10_to_12_shown_and_rates_use_counts(real) -> None:
+    shown = [i for i in real.indicators
+             if i.type == "rate" or not any(r.denominator == i.id for r in real.indicators if r.type == "rate")]
+    assert 10 <= len(shown) <= 12
+    for i in real.indicators:
+        assert i.unit and i.definition and i.period

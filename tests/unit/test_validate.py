@@ -1,0 +1,60 @@
+"""Every kind of bad questionnaire is caught and named: file, id, field, French message."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cap.errors import QuestionnaireErrors
+from cap.load import from_sources
+from cap.validate import check_sources
+
+CASES = yaml.safe_load((Path(__file__).parent / "bad_questionnaires.yaml").read_text(encoding="utf-8"))
+
+
+def _apply(data: Any, path: str, value: Any, delete: bool) -> None:
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    for k in keys[:-1]:
+        data = data[k]
+    if delete:
+        del data[keys[-1]]
+    else:
+        data[keys[-1]] = value
+
+
+def test_mini_questionnaire_is_valid(mini_sources) -> None:
+    assert check_sources(mini_sources) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_bad_questionnaire_is_named(case: dict, mini_sources) -> None:
+    sources = copy.deepcopy(mini_sources)
+    _apply(sources[case["file"]], case["path"], case.get("value"), case.get("delete", False))
+    errors = check_sources(sources)
+    exp = case["expect"]
+    matching = [e for e in errors if (e.file, e.item_id, e.field) == (exp["file"], exp["id"], exp["field"])]
+    assert matching, f"no error on {exp}; got: {[str(e) for e in errors]}"
+    assert any(exp["message"] in e.problem for e in matching)
+
+
+def test_loading_invalid_sources_raises_all_errors_at_once(mini_sources) -> None:
+    sources = copy.deepcopy(mini_sources)
+    sources["pillars/a.yaml"]["themes"][0]["criteria"][0]["weight"] = -1
+    sources["pillars/b.yaml"]["themes"][0]["criteria"][0]["requirement"] = 0
+    with pytest.raises(QuestionnaireErrors) as info:
+        from_sources(sources)
+    assert len(info.value.errors) == 2
+    assert "pillars/a.yaml, « AA-ONE-01 », champ « weight »" in str(info.value)
+
+
+def test_missing_shared_file_and_unlisted_pillar_are_reported(mini_sources) -> None:
+    sources = copy.deepcopy(mini_sources)
+    del sources["offers.yaml"]
+    sources["pillars/extra.yaml"] = {"kind": "pillar"}
+    problems = {(e.file, e.problem) for e in check_sources(sources)}
+    assert ("offers.yaml", "fichier absent") in problems
+    assert ("pillars/extra.yaml", "fichier non listé dans meta.yaml → pillars") in problems
