@@ -51,6 +51,15 @@ def op_plan(payload: dict[str, Any]) -> dict[str, Any]:
     return suggestions(_q(), payload["assessment"])
 
 
+def op_catalogue(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the plan editor shows beside ids (asked once): offers and criteria, in order."""
+    q = _q()
+    return {"offers": [{"id": o.id, "title": o.title, "field": o.field, "description": o.description,
+                        "external": o.external} for o in q.offers],
+            "criteria": [{"id": c.id, "question": c.question, "offers": list(c.offers), "requirement": c.requirement,
+                          "pillar": c.pillar_id, "theme": c.theme_id} for c in q.criteria]}
+
+
 def op_report(payload: dict[str, Any]) -> dict[str, Any]:
     q, a = _q(), payload["assessment"]
     return {"html": report.summary_page(q, a) if payload.get("summary") else report.plan_page(q, a)}
@@ -93,7 +102,7 @@ def op_anonymise(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "init": op_init, "score": op_score, "read": op_read, "plan": op_plan, "report": op_report, "csv": op_csv,
+    "init": op_init, "score": op_score, "read": op_read, "plan": op_plan, "catalogue": op_catalogue, "report": op_report, "csv": op_csv,
     "export": op_export, "consolidate": op_consolidate, "compare": op_compare, "anonymise": op_anonymise,
 }
 

@@ -41,13 +41,17 @@ STATUS_LABELS = {"todo": "À faire", "doing": "En cours", "done": "Fait", "dropp
 
 
 def effective_plan(q: Questionnaire, assessment: dict[str, Any]) -> list[dict[str, Any]]:
-    """The structure's plan; when it has kept none yet, the suggestions as a draft plan."""
-    if assessment.get("plan"):
-        return list(assessment["plan"])
+    """The actions the structure kept (dropped ones left out); while it has kept none, the
+    suggestions it has not dropped, as a draft plan."""
+    plan = assessment.get("plan") or []
+    kept = [i for i in plan if i.get("status") != "dropped"]
+    if kept:
+        return kept
+    dropped = {i.get("criterion") for i in plan}
     return [
         {"id": f"suggestion-{s['criterion']}", "criterion": s["criterion"], "action": s["objective"],
          "owner": "", "due": "", "status": "todo", "offers": s["offers"]}
-        for s in suggestions(q, assessment)["suggestions"]
+        for s in suggestions(q, assessment)["suggestions"] if s["criterion"] not in dropped
     ]
 
 

@@ -1,0 +1,204 @@
+// The progress-plan editor: suggestions from the engine (kept or dropped), the actions the
+// structure keeps (action, owner as a role, month due, status, offers), its own actions, and
+// per-criterion target level and importance. Built with DOM nodes and textContent only.
+
+const STATUS = [["todo", "À faire"], ["doing", "En cours"], ["done", "Fait"], ["dropped", "Abandonné"]];
+const IMPORTANCE = [["1", "Faible"], ["2", "Normale"], ["3", "Forte"]];
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "text") node.textContent = value;
+    else if (name in node && typeof value !== "string") node[name] = value;
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  node.append(...children.filter(Boolean));
+  return node;
+}
+
+function select(name, options, current, label) {
+  const s = el("select", { name, "aria-label": label });
+  for (const [value, text] of options) s.append(el("option", { value, text, selected: String(current) === value }));
+  return s;
+}
+
+let counter = 0;
+const newId = () => `action-${Date.now().toString(36)}-${(counter += 1)}`;
+
+export class PlanEditor {
+  constructor({ root, engine, getAssessment, onChange, onSave }) {
+    Object.assign(this, { root, engine, getAssessment, onChange, onSave });
+    this.catalogue = null;
+    root.addEventListener("click", (e) => this.onClick(e));
+    root.addEventListener("change", (e) => this.onEdit(e, true));
+    root.addEventListener("input", (e) => { if (e.target.matches("textarea, input[type=text]")) this.onEdit(e, false); });
+  }
+
+  reset() { this.lastKey = null; }
+
+  async refresh() {
+    const a = this.getAssessment();
+    if (!this.catalogue) {
+      this.catalogue = await this.engine.call("catalogue");
+      this.criteria = Object.fromEntries(this.catalogue.criteria.map((c) => [c.id, c]));
+      this.offers = Object.fromEntries(this.catalogue.offers.map((o) => [o.id, o]));
+    }
+    const plan = await this.engine.call("plan", { assessment: a });
+    // Do not rebuild under the user's fingers: typing in an action only saves.
+    if (this.root.contains(document.activeElement) && document.activeElement.matches("textarea, input[type=text]")) {
+      this.pending = plan;
+      return;
+    }
+    this.render(a, plan);
+  }
+
+  render(a, plan) {
+    const kept = new Map((a.plan || []).map((item) => [item.criterion, item]));
+    const fresh = plan.suggestions.filter((s) => !kept.has(s.criterion));
+    const parts = [];
+    parts.push(el("h3", { text: `Suggestions (${fresh.length})` }));
+    parts.push(el("p", { class: "cap-hint", text: "Classées par priorité : écart au niveau visé × poids du critère × "
+      + "importance pour vous. Retenez celles qui comptent ; changez le niveau visé ou l'importance pour réordonner." }));
+    if (!fresh.length) parts.push(el("p", { text: "Aucune nouvelle suggestion : répondez aux questions ou consultez vos actions ci-dessous." }));
+    const list = el("ol", { class: "cap-suggestions" });
+    for (const s of fresh) list.append(this.suggestion(a, s));
+    parts.push(list);
+
+    const actions = (a.plan || []).filter((i) => i.status !== "dropped");
+    parts.push(el("h3", { text: `Mon plan d'actions (${actions.length})` }));
+    if (!actions.length) parts.push(el("p", { text: "Aucune action retenue pour l'instant. Tant que le plan est vide, le plan imprimé reprend les suggestions." }));
+    for (const item of actions) parts.push(this.action(item));
+    parts.push(el("button", { type: "button", class: "md-button", "data-plan": "add", text: "Ajouter une action libre" }));
+
+    const dropped = (a.plan || []).filter((i) => i.status === "dropped");
+    if (dropped.length) {
+      const box = el("details", { class: "cap-dropped" }, el("summary", { text: `Suggestions écartées (${dropped.length})` }));
+      const ul = el("ul");
+      for (const item of dropped) {
+        ul.append(el("li", {}, `${item.criterion || ""} ${this.criteria[item.criterion]?.question || item.action} `,
+          el("button", { type: "button", class: "md-button", "data-plan": "restore", "data-id": item.id, text: "Rétablir" })));
+      }
+      box.append(ul);
+      parts.push(box);
+    }
+    if (plan.clarify.length) {
+      parts.push(el("h3", { text: `À clarifier (${plan.clarify.length})` }));
+      parts.push(el("p", { class: "cap-hint", text: "Vous avez répondu « je ne sais pas » : trouvez l'information avant la séance collective." }));
+      const ul = el("ul", { class: "cap-clarify" });
+      for (const c of plan.clarify) ul.append(el("li", {}, el("span", { class: "cap-id", text: c.criterion }), ` ${c.question}`));
+      parts.push(ul);
+    }
+    const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
+    this.root.replaceChildren(...parts);
+    // Keep the keyboard where it was (or on the new action), since the list was rebuilt.
+    let target = null;
+    if (this.focusNext) target = this.root.querySelector(`[name="action:${CSS.escape(this.focusNext)}"]`);
+    else if (focused?.name) target = this.root.querySelector(`[name="${CSS.escape(focused.name)}"]`);
+    this.focusNext = null;
+    if (target) target.focus();
+    else if (focused) {
+      const heading = this.root.querySelector("h3");
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }
+
+  suggestion(a, s) {
+    const offers = el("ul", { class: "cap-offers" });
+    for (const id of s.offers) {
+      const o = this.offers[id];
+      if (o) offers.append(el("li", {}, el("strong", { text: o.title }), ` — ${o.description}${o.external ? " (ressource externe au réseau)" : ""}`));
+    }
+    const target = select(`target:${s.criterion}`, [["1", "1"], ["2", "2"], ["3", "3"], ["4", "4"]], s.target,
+      `Niveau visé pour ${s.criterion}`);
+    const importance = select(`importance:${s.criterion}`, IMPORTANCE, s.importance, `Importance pour ${s.criterion}`);
+    return el("li", { class: "cap-suggestion", "data-criterion": s.criterion },
+      el("p", {}, el("span", { class: "cap-id", text: s.criterion }), " ", el("strong", { text: s.question })),
+      el("p", { text: `Niveau actuel ${s.value}, niveau visé ${s.target} (écart ${s.gap}, priorité ${s.priority}).` }),
+      el("p", {}, el("em", { text: "Objectif : " }), s.objective),
+      el("p", { class: "cap-hint", text: "Offres à mobiliser :" }), offers,
+      el("div", { class: "cap-row-inline" },
+        el("label", {}, "Niveau visé ", target), el("label", {}, "Importance ", importance)),
+      el("div", { class: "cap-buttons" },
+        el("button", { type: "button", class: "md-button md-button--primary", "data-plan": "keep", "data-criterion": s.criterion,
+          "data-objective": s.objective, "data-offers": s.offers.join(" "), text: "Retenir dans mon plan" }),
+        el("button", { type: "button", class: "md-button", "data-plan": "drop", "data-criterion": s.criterion, text: "Écarter" })));
+  }
+
+  action(item) {
+    const c = this.criteria[item.criterion];
+    const offerBoxes = el("fieldset", { class: "cap-offer-choice" }, el("legend", { text: "Offres à mobiliser" }));
+    const ids = new Set([...(c?.offers || []), ...(item.offers || [])]);
+    for (const id of ids) {
+      const o = this.offers[id];
+      if (!o) continue;
+      offerBoxes.append(el("label", { class: "cap-inline" },
+        el("input", { type: "checkbox", name: `offer:${item.id}`, value: id, checked: (item.offers || []).includes(id) }), ` ${o.title}`));
+    }
+    const more = select(`add-offer:${item.id}`, [["", "Ajouter une autre offre…"],
+      ...this.catalogue.offers.filter((o) => !ids.has(o.id)).map((o) => [o.id, o.title])], "", "Ajouter une autre offre");
+    offerBoxes.append(more);
+    const uid = item.id.replace(/[^A-Za-z0-9_-]/g, "");
+    return el("fieldset", { class: "cap-action", "data-id": item.id },
+      el("legend", {}, c ? el("span", { class: "cap-id", text: item.criterion }) : "Action libre", c ? ` ${c.question}` : ""),
+      el("label", { for: `act-${uid}`, text: "Action (verbe + résultat attendu)" }),
+      el("textarea", { id: `act-${uid}`, name: `action:${item.id}`, rows: "2", maxlength: "5000", value: item.action || "" }),
+      el("div", { class: "cap-row-inline" },
+        el("label", {}, "Responsable (un rôle) ", el("input", { type: "text", name: `owner:${item.id}`, maxlength: "200", value: item.owner || "", placeholder: "ex. : direction" })),
+        el("label", {}, "Échéance (mois) ", el("input", { type: "month", name: `due:${item.id}`, value: item.due || "" })),
+        el("label", {}, "Statut ", select(`status:${item.id}`, STATUS, item.status || "todo", "Statut"))),
+      offerBoxes,
+      el("button", { type: "button", class: "md-button cap-danger", "data-plan": "remove", "data-id": item.id, text: "Retirer du plan" }));
+  }
+
+  onClick(event) {
+    const button = event.target.closest("button[data-plan]");
+    if (!button) return;
+    const a = this.getAssessment();
+    a.plan = a.plan || [];
+    const { plan: what, criterion, id } = button.dataset;
+    if (what === "keep") {
+      a.plan.push({ id: newId(), criterion, action: button.dataset.objective, owner: "", due: "", status: "todo",
+        offers: button.dataset.offers ? button.dataset.offers.split(" ") : [] });
+    } else if (what === "drop") {
+      a.plan.push({ id: newId(), criterion, action: "", owner: "", due: "", status: "dropped", offers: [] });
+    } else if (what === "restore" || what === "remove") {
+      a.plan = a.plan.filter((item) => item.id !== id);
+    } else if (what === "add") {
+      const item = { id: newId(), criterion: null, action: "", owner: "", due: "", status: "todo", offers: [] };
+      a.plan.push(item);
+      this.focusNext = item.id;
+    }
+    this.onChange();
+  }
+
+  onEdit(event, structural) {
+    const name = event.target.name || "";
+    const [field, key] = name.split(/:(.*)/s);
+    const a = this.getAssessment();
+    if (field === "target" || field === "importance") {
+      const value = Number(event.target.value);
+      const map = field === "target" ? (a.targets = a.targets || {}) : (a.importance = a.importance || {});
+      map[key] = value;
+      this.onChange();
+      return;
+    }
+    const item = (a.plan || []).find((i) => i.id === key);
+    if (!item) return;
+    if (field === "action" || field === "owner") item[field] = event.target.value;
+    else if (field === "due") item.due = event.target.value;
+    else if (field === "status") {
+      item.status = event.target.value;
+      if (item.status === "done" && !item.done_on) item.done_on = new Date().toISOString().slice(0, 10);
+    } else if (field === "offer") {
+      const set = new Set(item.offers || []);
+      if (event.target.checked) set.add(event.target.value); else set.delete(event.target.value);
+      item.offers = [...set];
+    } else if (field === "add-offer" && event.target.value) {
+      item.offers = [...new Set([...(item.offers || []), event.target.value])];
+    } else return;
+    // Typing only saves; choices (status, month, offers) also re-render and re-score.
+    if (structural && !event.target.matches("textarea, input[type=text]")) this.onChange(); else this.onSave();
+  }
+}

@@ -1,0 +1,131 @@
+"""MkDocs hooks: validate the questionnaire, fill the page markers, ship the app's assets.
+
+- on_config: load + validate `questionnaire/` through the engine (a bad questionnaire fails the
+  build with the validator's message: file, id, field).
+- on_page_markdown: replace `<!-- cap:NAME ARG -->` markers; an unknown marker fails the build.
+- on_post_page: put a Content-Security-Policy meta tag first in <head>, with the hashes of the
+  page's inline scripts (Material has a few), so no other origin can ever be reached.
+- on_post_build: the questionnaire bundle, the JSON Schema, the wheel of `py/`, Pyodide's boot
+  files from node_modules and the service worker with its precache list.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+for extra in (str(ROOT / "py"), str(ROOT)):
+    if extra not in sys.path:
+        sys.path.insert(0, extra)
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+import cap  # noqa: E402
+from cap.errors import CapError  # noqa: E402
+from cap.load import make_bundle, read_sources  # noqa: E402
+from cap.load import from_sources  # noqa: E402
+from site_config import example, form, pages, wheel  # noqa: E402
+
+MARKER = re.compile(r"<!--\s*cap:([a-z-]+)(?:\s+([A-Za-z0-9_-]+))?\s*-->")
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+_state: dict[str, Any] = {}
+
+
+def on_config(config: Any) -> Any:
+    try:
+        sources = read_sources(ROOT / "questionnaire")
+        _state["q"] = from_sources(sources)
+        _state["bundle"] = make_bundle(sources)
+    except CapError as exc:
+        raise PluginError(f"Questionnaire invalide.\n{exc}") from exc
+    return config
+
+
+def _base(src_uri: str) -> str:
+    depth = src_uri.count("/")
+    return "../" * depth
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    ctx = pages.Context(_state["q"], page.file.src_uri, _base(page.file.src_uri))
+
+    def replace(match: re.Match[str]) -> str:
+        name, arg = match.group(1), match.group(2) or ""
+        if name == "form":
+            return form.form_html(ctx.q, ctx.base)
+        try:
+            return pages.render(name, arg, ctx)
+        except pages.MarkerError as exc:
+            raise PluginError(str(exc)) from exc
+
+    return MARKER.sub(replace, markdown)
+
+
+def _csp(html: str) -> str:
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+                     for body in INLINE_SCRIPT.findall(html)})
+    return ("default-src 'self'; "
+            f"script-src 'self' {' '.join(hashes)}; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; "
+            "connect-src 'self'; worker-src 'self'; frame-src 'self' blob:; child-src 'self' blob:; "
+            "object-src 'none'; base-uri 'self'; form-action 'none'")
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{_csp(output)}">'
+    return output.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n    ' + meta, 1)
+
+
+def on_post_build(config: Any) -> None:
+    site = Path(config["site_dir"])
+    assets = site / "assets" / "cap"
+    assets.mkdir(parents=True, exist_ok=True)
+    for source in (ROOT / "site_config" / "assets" / "cap").iterdir():
+        if source.suffix in (".js", ".css"):
+            shutil.copy2(source, assets / source.name)
+    (assets / "questionnaire.json").write_text(json.dumps(_state["bundle"], ensure_ascii=False, separators=(",", ":")),
+                                               encoding="utf-8")
+    (assets / "exemple.json").write_text(json.dumps(example.example_assessment(_state["q"]), ensure_ascii=False,
+                                                    indent=1), encoding="utf-8")
+    schema_dir = site / "schema"
+    schema_dir.mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "py" / "cap" / "schema" / "cap-evaluation.schema.json", schema_dir)
+    shutil.copy2(ROOT / "questionnaire" / "schema.json", schema_dir / "questionnaire.schema.json")
+    npm = ROOT / "node_modules" / "pyodide"
+    if not (npm / "pyodide.mjs").exists():
+        raise PluginError("Pyodide est absent de node_modules : lancez « npm ci » (ou « make install »).")
+    target = site / "pyodide"
+    target.mkdir(exist_ok=True)
+    for name in PYODIDE_FILES:
+        shutil.copy2(npm / name, target / name)
+    whl = wheel.build_wheel(ROOT / "py" / "cap", cap.__version__, target)
+    wheel.write_lock(npm / "pyodide-lock.json", whl, cap.__version__, target / "cap-lock.json")
+    _write_service_worker(site)
+
+
+def _write_service_worker(site: Path) -> None:
+    """Precache every file of the build; the cache name is the hash of all their contents."""
+    template = ROOT / "site_config" / "assets" / "sw-template.js"
+    if not template.exists():
+        return
+    files = sorted(p for p in site.rglob("*") if p.is_file() and p.name not in ("sw.js", "sitemap.xml.gz")
+                   and not p.name.endswith(".map"))
+    digest = hashlib.sha256()
+    urls = []
+    for p in files:
+        rel = p.relative_to(site).as_posix()
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+        urls.append(rel)
+    version = digest.hexdigest()[:16]
+    text = template.read_text(encoding="utf-8")
+    text = text.replace("__CAP_VERSION__", version).replace("__CAP_FILES__", json.dumps(urls))
+    (site / "sw.js").write_text(text, encoding="utf-8")
+    (site / "assets" / "cap" / "version.json").write_text(json.dumps({"version": version}), encoding="utf-8")

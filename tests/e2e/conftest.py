@@ -1,0 +1,136 @@
+"""Browser fixtures: the built site served on a free localhost port, Debian's Chromium driven by
+Playwright, and two checks on every page: no console error, no request to another origin."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "site"
+CANDIDATES = [os.environ.get("CHROMIUM_PATH", ""), "/usr/lib/chromium/chromium", "/usr/bin/chromium",
+              "/usr/bin/chromium-browser"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        "--disable-features=Translate,OptimizationHints,MediaRouter", "--metrics-recording-only"]
+
+sys.path.insert(0, str(ROOT))
+from site_config.serve import serve_in_thread  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+
+def chromium_path() -> str | None:
+    for candidate in CANDIDATES:
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def build_site(target: Path = SITE) -> Path:
+    """The tests use the site `make test` built; build it here when run on their own."""
+    if not (target / "evaluer.html").exists():
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)], cwd=ROOT,
+                       check=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    return build_site()
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[str]:
+    httpd, url = serve_in_thread(site)
+    yield url
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium introuvable : installez le paquet Debian « chromium » (CI=true : pas d'impasse).")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """What a page did that a user would not want: console errors, requests to other origins."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.allowed_errors: list[str] = []
+
+    def on_request(self, request) -> None:
+        url = request.url
+        if url.startswith(("data:", "blob:", "about:")):
+            return
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign.append(url)
+
+    def on_console(self, message) -> None:
+        if message.type == "error" and not any(a in message.text for a in self.allowed_errors):
+            self.errors.append(message.text)
+
+
+def new_page(browser, server: str, **context_args):
+    context = browser.new_context(accept_downloads=True, locale="fr-FR", **context_args)
+    page = context.new_page()
+    parts = urlsplit(server)
+    watch = Watch(f"{parts.scheme}://{parts.netloc}")
+    page.on("request", watch.on_request)
+    page.on("console", watch.on_console)
+    page.on("pageerror", lambda exc: watch.errors.append(f"pageerror: {exc}"))
+    context.on("request", watch.on_request)  # workers' requests too
+    page.watch = watch
+    return page
+
+
+@pytest.fixture()
+def page(browser, server):
+    page = new_page(browser, server, viewport={"width": 1280, "height": 900})
+    yield page
+    watch = page.watch
+    page.context.close()
+    assert watch.foreign == [], f"requests to another origin: {watch.foreign}"
+    assert watch.errors == [], f"console errors: {watch.errors}"
+
+
+def open_assessment(page, server: str, wait_ready: bool = True) -> None:
+    page.goto(server + "evaluer.html")
+    if wait_ready:
+        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+
+
+def wait_scored(page) -> None:
+    """Wait until the results on screen are those of the latest saved change."""
+    page.wait_for_function(
+        "() => { const r = document.getElementById('cap-app');"
+        " return r.dataset.state === 'ready' && r.dataset.scored !== undefined"
+        " && r.dataset.scored === (r.dataset.changes || '0'); }", timeout=30_000)
+
+
+def scores_on_page(page) -> dict[str, str]:
+    return page.eval_on_selector_all("[data-score]", "els => Object.fromEntries(els.map(e => [e.dataset.score, e.dataset.value]))")
+
+
+def chromium_missing() -> bool:
+    return chromium_path() is None and shutil.which("chromium") is None
