@@ -61,6 +61,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         name, arg = match.group(1), match.group(2) or ""
         if name == "form":
             return form.form_html(ctx.q, ctx.base)
+        if name in ("synthese", "evolution"):
+            from site_config import collective  # the collective pages' static HTML
+            return getattr(collective, f"{name}_html")(ctx.q, ctx.base)
         try:
             return pages.render(name, arg, ctx)
         except pages.MarkerError as exc:
