@@ -95,7 +95,8 @@ def _pillar(data: dict[str, Any], number: int) -> Pillar:
     for t in data["themes"]:
         criteria = tuple(_criterion(c, t["id"], data["id"]) for c in t["criteria"])
         themes.append(Theme(t["id"], t["title"], t.get("description", ""), criteria, data["id"]))
-    return Pillar(data["id"], data["title"], data["description"], tuple(themes), number)
+    return Pillar(data["id"], data["title"], data["description"], tuple(themes), number,
+                  data.get("short_title") or data["title"])
 
 
 def _criterion(c: dict[str, Any], theme_id: str, pillar_id: str) -> Criterion:

@@ -63,6 +63,7 @@ class Pillar:
     description: str
     themes: tuple[Theme, ...]
     number: int = 0
+    short_title: str = ""  # for charts; the title when absent
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:

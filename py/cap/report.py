@@ -28,8 +28,8 @@ def radar_svg(labels: list[str], series: list[tuple[str, list[float | None], str
     if n < 3:
         return ""
     cx = cy = size / 2
-    r = size / 2 - 70
-    pad = 70
+    r = size / 2 - 60
+    pad = 80
 
     def point(i: int, pct: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -50,12 +50,24 @@ def radar_svg(labels: list[str], series: list[tuple[str, list[float | None], str
         parts.append(f'<line class="axis" x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}"/>')
         lx, ly = point(i, 118)
         anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
-        parts.append(f'<text class="label" x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{esc(lab)}</text>')
+        lines = _wrap(lab)
+        top = ly + 4 - (len(lines) - 1) * 8
+        spans = "".join(f'<tspan x="{lx:.1f}" y="{top + 16 * n:.1f}">{esc(line)}</tspan>' for n, line in enumerate(lines))
+        parts.append(f'<text class="label" text-anchor="{anchor}">{spans}</text>')
     for name, vals, css in series:
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v or 0) for i, v in enumerate(vals)))
         parts.append(f'<polygon class="series {css}" points="{pts}"><title>{esc(name)}</title></polygon>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _wrap(label: str, width: int = 13) -> list[str]:
+    """Split a long axis label on two lines so it stays inside the chart."""
+    if len(label) <= width or " " not in label:
+        return [label]
+    words = label.split()
+    best = min(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))))
+    return [" ".join(words[:best]), " ".join(words[best:])]
 
 
 def _legend(series: list[tuple[str, str]]) -> str:
@@ -92,7 +104,7 @@ def _raw(value: float | None) -> str:
 
 
 def radar(q: Questionnaire, s: dict[str, Any]) -> str:
-    labels = [p.title.split(" aux ")[0] if len(p.title) > 30 else p.title for p in q.pillars]
+    labels = [p.short_title for p in q.pillars]
     series = [("Votre structure", [s["pillars"][p.id]["percent"] for p in q.pillars], "own"),
               ("Attendu du réseau", [s["pillars"][p.id]["expected"] for p in q.pillars], "expected")]
     svg = radar_svg(labels, series)
@@ -180,7 +192,7 @@ tr.theme th { font-weight: normal; padding-left: 6mm; }
 .cap-radar { width: 95mm; height: auto; }
 .cap-radar .grid { fill: none; stroke: #c8c8c8; }
 .cap-radar .axis { stroke: #c8c8c8; }
-.cap-radar .label { font-size: 11px; fill: #1a1a1a; }
+.cap-radar .label { font-size: 14px; fill: #1a1a1a; }
 .cap-radar .series.own { fill: rgba(11, 61, 98, .25); stroke: #0b3d62; stroke-width: 2; }
 .cap-radar .series.expected { fill: none; stroke: #b34700; stroke-width: 2; stroke-dasharray: 6 4; }
 .cap-legend { list-style: none; padding: 0; }
@@ -191,6 +203,14 @@ tr.theme th { font-weight: normal; padding-left: 6mm; }
 .offer { break-inside: avoid; margin-bottom: 3mm; }
 .offer .ext { font-size: 9pt; color: #555; }
 .summary { break-before: page; }
+.summary .facts { color: #444; margin-top: -2mm; }
+.summary-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; align-items: center; }
+.summary-grid .cap-chart { flex-direction: column; align-items: flex-start; }
+.summary-grid .cap-radar { width: 80mm; }
+h2.new-page { break-before: page; }
+tbody th { font-weight: normal; }
+.cap-gaps th[scope="row"] { width: 32%; }
+.cap-gaps td:nth-child(4) { width: 38%; }
 .no-print { display: none; }
 footer { margin-top: 8mm; font-size: 8.5pt; color: #555; }
 @media screen { body { background: #fff; } }
@@ -272,11 +292,19 @@ def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any], p: d
     actions = "".join(f"<li>{esc(i.get('action'))}"
                       + (f" — {esc(i.get('owner'))}" if i.get("owner") else "")
                       + (f", {esc(fmt.month(i.get('due')))}" if i.get("due") else "") + "</li>" for i in top)
-    return (f'<section class="summary"><h2>Synthèse en une page — {esc(structure.get("name") or "")}</h2>'
-            f'{overall_block(s)}<table><thead><tr><th scope="col">Pilier</th><th scope="col">Score</th>'
-            f'<th scope="col">Attendu du réseau</th></tr></thead><tbody>{pillars}</tbody></table>'
+    offers = []
+    for i in top:
+        offers.extend(o for o in i.get("offers", []) if o in q.offer_by_id and o not in offers)
+    offer_line = ", ".join(esc(q.offer_by_id[o].title) for o in offers) or "aucune pour l'instant"
+    facts = (f'{esc(q.type_label(structure.get("type")))} · évaluation du {fmt.date(a.get("updated"))} · '
+             f'questionnaire {esc(q.version)}')
+    return (f'<section class="summary"><h2>Synthèse — {esc(structure.get("name") or "Structure sans nom")}</h2>'
+            f'<p class="facts">{facts}</p>{overall_block(s)}<div class="summary-grid">{radar(q, s)}'
+            f'<table><thead><tr><th scope="col">Pilier</th><th scope="col">Score</th>'
+            f'<th scope="col">Attendu du réseau</th></tr></thead><tbody>{pillars}</tbody></table></div>'
             f'<h3>Points forts</h3>{strengths_block(q, s, 3)}'
-            f'<h3>Cinq priorités</h3><ol>{actions or "<li>Aucune action.</li>"}</ol></section>')
+            f'<h3>Priorités du plan</h3><ol>{actions or "<li>Aucune action.</li>"}</ol>'
+            f'<p><strong>Offres de services à mobiliser :</strong> {offer_line}.</p></section>')
 
 
 def _page(title: str, body: str) -> str:
@@ -296,8 +324,8 @@ def plan_page(q: Questionnaire, a: dict[str, Any]) -> str:
     body = (_cover(q, a, "Plan de progrès")
             + f'<h2>Où en est la structure</h2>{overall_block(s)}{radar(q, s)}{scores_table(q, s)}'
             + f'<h2>Points forts</h2>{strengths_block(q, s)}'
-            + f'<h2>Priorités</h2>{gaps_block(q, p, 10)}{clarify_block(q, p)}'
-            + f'<h2>Plan d\'actions</h2>{actions_table(q, a)}'
+            + f'<h2 class="new-page">Priorités</h2>{gaps_block(q, p, 10)}{clarify_block(q, p)}'
+            + f'<h2 class="new-page">Plan d\'actions</h2>{actions_table(q, a)}'
             + f'<h2>Offres de services à mobiliser</h2>{offers_block(q, a)}'
             + f'<h2>Indicateurs</h2>{indicators_block(q, a)}')
     return _page(f"Plan de progrès — {name}", body)

@@ -223,6 +223,7 @@ class _Checker:
             return
         pillar_id = pillar_ids[0][0]
         self.text(file, data, "title", pillar_id)
+        self.text(file, data, "short_title", pillar_id, required=False)
         self.text(file, data, "description", pillar_id)
         themes = self.items(file, data.get("themes"), pillar_id, "themes")
         if not themes:

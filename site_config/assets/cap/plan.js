@@ -4,13 +4,14 @@
 
 const STATUS = [["todo", "À faire"], ["doing", "En cours"], ["done", "Fait"], ["dropped", "Abandonné"]];
 const IMPORTANCE = [["1", "Faible"], ["2", "Normale"], ["3", "Forte"]];
+const SHOWN = 8; // the first suggestions; the rest on demand, so the page stays readable on a phone
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === false || value === null || value === undefined) continue;
     if (name === "text") node.textContent = value;
-    else if (name in node && typeof value !== "string") node[name] = value;
+    else if (name === "value" || name === "checked" || name === "selected") node[name] = value;
     else node.setAttribute(name, value === true ? "" : value);
   }
   node.append(...children.filter(Boolean));
@@ -62,8 +63,13 @@ export class PlanEditor {
       + "importance pour vous. Retenez celles qui comptent ; changez le niveau visé ou l'importance pour réordonner." }));
     if (!fresh.length) parts.push(el("p", { text: "Aucune nouvelle suggestion : répondez aux questions ou consultez vos actions ci-dessous." }));
     const list = el("ol", { class: "cap-suggestions" });
-    for (const s of fresh) list.append(this.suggestion(a, s));
+    for (const s of fresh.slice(0, this.showAll ? fresh.length : SHOWN)) list.append(this.suggestion(a, s));
     parts.push(list);
+    if (fresh.length > SHOWN) {
+      parts.push(el("button", { type: "button", class: "md-button", "data-plan": "toggle-all",
+        "aria-expanded": this.showAll ? "true" : "false",
+        text: this.showAll ? `N'afficher que les ${SHOWN} premières` : `Afficher toutes les suggestions (${fresh.length})` }));
+    }
 
     const actions = (a.plan || []).filter((i) => i.status !== "dropped");
     parts.push(el("h3", { text: `Mon plan d'actions (${actions.length})` }));
@@ -108,7 +114,9 @@ export class PlanEditor {
     const offers = el("ul", { class: "cap-offers" });
     for (const id of s.offers) {
       const o = this.offers[id];
-      if (o) offers.append(el("li", {}, el("strong", { text: o.title }), ` — ${o.description}${o.external ? " (ressource externe au réseau)" : ""}`));
+      if (!o) continue;
+      offers.append(el("li", {}, el("details", {}, el("summary", { text: o.title + (o.external ? " (ressource externe au réseau)" : "") }),
+        el("p", { text: o.description }))));
     }
     const target = select(`target:${s.criterion}`, [["1", "1"], ["2", "2"], ["3", "3"], ["4", "4"]], s.target,
       `Niveau visé pour ${s.criterion}`);
@@ -158,6 +166,11 @@ export class PlanEditor {
     const a = this.getAssessment();
     a.plan = a.plan || [];
     const { plan: what, criterion, id } = button.dataset;
+    if (what === "toggle-all") {
+      this.showAll = !this.showAll;
+      this.refresh();
+      return;
+    }
     if (what === "keep") {
       a.plan.push({ id: newId(), criterion, action: button.dataset.objective, owner: "", due: "", status: "todo",
         offers: button.dataset.offers ? button.dataset.offers.split(" ") : [] });
