@@ -1,0 +1,91 @@
+"""Offline after one visit, and a clean update to a new build with the user's answers intact."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from site_config.hooks import _write_service_worker
+from site_config.serve import serve_in_thread
+from tests.e2e.conftest import new_page, scores_on_page, wait_scored
+
+pytestmark = pytest.mark.e2e
+
+
+OFFLINE_READY = """async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    if (!reg || !reg.active || reg.active.state !== 'activated' || reg.installing || reg.waiting) return false;
+    const names = (await caches.keys()).filter(n => n.startsWith('cap-en-ligne-'));
+    if (names.length !== 1) return false;
+    const cache = await caches.open(names[0]);
+    return Boolean(await cache.match(location.href)) &&
+           Boolean(await cache.match(new URL('pyodide/pyodide.asm.wasm', reg.scope).href));
+}"""
+
+
+def wait_offline_ready(page, timeout_s: float = 120) -> None:
+    """The service worker is active and has precached this build (wait_for_function does not
+    await an async predicate, so poll with evaluate)."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(OFFLINE_READY):
+        assert time.monotonic() < deadline, "the service worker did not finish precaching"
+        page.wait_for_timeout(300)
+
+
+def test_visit_once_then_work_offline(browser, server) -> None:
+    page = new_page(browser, server)
+    page.goto(server + "evaluer.html")
+    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    wait_offline_ready(page)
+    page.context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.locator('input[name="ID-PROJ-01"][value="4"]').check()
+    page.locator('input[name="ID-PROJ-02"][value="2"]').check()
+    wait_scored(page)
+    assert float(scores_on_page(page)["ID-PROJ"]) > 0
+    page.goto(server + "piliers/supports.html")  # the method pages too
+    assert page.locator("#SU-CONF-02").count() == 1
+    page.goto(server)  # the site root maps to index.html
+    assert "CAP en ligne" in page.title()
+    assert page.watch.foreign == [] and page.watch.errors == []
+    page.context.close()
+
+
+def test_new_version_is_announced_and_replaces_the_cache_with_answers_intact(browser, site, tmp_path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    httpd, url = serve_in_thread(copy)
+    try:
+        page = new_page(browser, url)
+        page.goto(url + "evaluer.html")
+        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        page.locator('input[name="ID-GOUV-01"][value="3"]').check()
+        wait_scored(page)
+        wait_offline_ready(page)
+        old = page.evaluate("async () => (await caches.keys()).filter(n => n.startsWith('cap-en-ligne-'))")
+
+        # A new build: one page changed, so a new service worker with a new cache version.
+        evaluer = copy / "evaluer.html"
+        evaluer.write_text(evaluer.read_text(encoding="utf-8").replace(
+            "Évaluer votre structure", "Évaluer votre structure — nouvelle version"), encoding="utf-8")
+        _write_service_worker(Path(copy))
+
+        page.reload()  # still the old version, from the old cache; the browser finds the new worker
+        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        assert "nouvelle version" not in page.inner_text("h1")
+        page.wait_for_selector("[data-action=update-site]", timeout=120_000)
+        with page.expect_navigation():
+            page.click("[data-action=update-site]")
+        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        assert "nouvelle version" in page.inner_text("h1")
+        assert page.is_checked('input[name="ID-GOUV-01"][value="3"]')
+        new = page.evaluate("async () => (await caches.keys()).filter(n => n.startsWith('cap-en-ligne-'))")
+        assert len(new) == 1 and new != old
+        assert page.watch.foreign == [] and page.watch.errors == []
+        page.context.close()
+    finally:
+        httpd.shutdown()
