@@ -43,6 +43,12 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     verbose = False
     prefix = "/"
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return  # the browser went away mid-download (a test closed its page): not an error
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 def make_server(directory: str | Path, port: int = 0, prefix: str = "/", verbose: bool = False) -> Server:
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"

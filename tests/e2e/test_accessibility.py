@@ -1,0 +1,93 @@
+"""Accessibility: axe-core (from npm) on every kind of page and on the assessment in its states,
+no serious or critical violation; no horizontal scroll on a 360 px phone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ROOT, new_page, wait_scored
+
+pytestmark = pytest.mark.e2e
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ["index.html", "demarche.html", "echelle.html", "piliers/identite.html", "piliers/services.html",
+         "grille.html", "indicateurs.html", "offre.html", "glossaire.html", "confidentialite.html",
+         "accessibilite.html", "synthese.html", "evolution.html", "evaluer.html"]
+
+
+def axe_violations(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail("axe-core absent de node_modules : lancez « npm ci »")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture()
+def a11y_page(browser, server):
+    # axe is injected as a script: allow it despite the site's Content-Security-Policy.
+    page = new_page(browser, server, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    yield page
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_serious_violation(a11y_page, server, path: str) -> None:
+    a11y_page.goto(server + path)
+    if path == "evaluer.html":
+        a11y_page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    violations = axe_violations(a11y_page)
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def test_assessment_states_have_no_serious_violation(a11y_page, server, tmp_path: Path) -> None:
+    page = a11y_page
+    page.goto(server + "evaluer.html")
+    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    checks = {"vide": axe_violations(page)}
+    page.locator('input[name="ID-PROJ-01"][value="2"]').check()
+    page.locator('input[name="ID-CONC-03"][value="na"]').check()
+    wait_scored(page)
+    checks["réponses et résultats"] = axe_violations(page)
+    page.click('[data-action="example"]')
+    page.wait_for_selector(".cap-suggestion [data-plan=keep]")
+    wait_scored(page)
+    page.locator(".cap-suggestion [data-plan=keep]").first.click()
+    wait_scored(page)
+    checks["plan"] = axe_violations(page)
+    bad = tmp_path / "mauvais.json"
+    bad.write_text("pas du json", encoding="utf-8")
+    page.set_input_files('[data-action="import-json"]', str(bad))
+    page.wait_for_function("() => document.querySelector('[data-alerts]').textContent.includes('Import impossible')")
+    checks["erreur d'import"] = axe_violations(page)
+    assert all(v == [] for v in checks.values()), json.dumps(checks, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_horizontal_scroll_on_a_360px_phone(browser, server, path: str) -> None:
+    page = new_page(browser, server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page.goto(server + path)
+    if path == "evaluer.html":
+        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        page.click('[data-action="example"]')
+        wait_scored(page)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360, f"{path}: {width}px wide"
+    page.context.close()
+
+
+def test_focus_is_visible_on_answers(page, server) -> None:
+    page.goto(server + "evaluer.html")
+    radio = page.locator('input[name="ID-PROJ-01"][value="1"]')
+    radio.focus()
+    page.keyboard.press("ArrowRight")
+    outline = page.evaluate("""() => { const label = document.activeElement.closest('label');
+        const s = getComputedStyle(label); return [s.outlineStyle, s.outlineWidth]; }""")
+    assert outline[0] != "none" and outline[1] != "0px"
