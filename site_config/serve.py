@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
+import os
 import socketserver
 import threading
 from pathlib import Path
@@ -17,9 +20,31 @@ MIME = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/jav
         ".zip": "application/zip", ".whl": "application/zip", ".webmanifest": "application/manifest+json"}
 
 
+COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt")
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves files like GitHub Pages does: gzip for text, the right type for .wasm and .mjs."""
+
     prefix = "/"
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        gzip_ok = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (gzip_ok and path.endswith(COMPRESSIBLE) and os.path.isfile(path)):
+            return super().send_head()
+        with open(path, "rb") as f:
+            body = gzip.compress(f.read(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def translate_path(self, path: str) -> str:
         if self.prefix != "/" and path.startswith(self.prefix):

@@ -35,7 +35,7 @@ self.addEventListener("fetch", (event) => {
     const cache = await caches.open(CACHE);
     let url = request.url.split("#")[0];
     if (url.endsWith("/")) url += "index.html";
-    const hit = await cache.match(url, { ignoreSearch: true });
+    const hit = await cache.match(url, { ignoreSearch: true, ignoreVary: true });
     if (hit) return hit;
     try {
       return await fetch(request);

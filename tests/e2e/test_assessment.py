@@ -204,7 +204,7 @@ def test_several_assessments_rename_duplicate_delete(page, server) -> None:
     assert page.is_checked('input[name="ID-PROJ-01"][value="2"]')
     page.once("dialog", lambda d: d.accept("Seconde"))
     page.click('[data-action="rename"]')
-    assert page.input_value("#cap-structure-name") == "Seconde"
+    page.wait_for_function("() => document.querySelector('#cap-structure-name').value === 'Seconde'")
     options = page.locator('[data-action="switch"] option').all_inner_texts()
     assert len(options) == 2
     page.once("dialog", lambda d: d.accept())

@@ -108,9 +108,9 @@ function refreshExportNote() {
 
 // -- form <-> assessment ---------------------------------------------------------------------
 
-function fill() {
+function fill({ fresh = false } = {}) {
   const a = state.a;
-  form.reset();
+  if (!fresh) form.reset(); // a page just loaded is already blank: skip touching 500 inputs
   form.elements["structure-name"].value = a.structure?.name || "";
   form.elements["structure-type"].value = a.structure?.type || "";
   form.elements["respondent-role"].value = a.respondent?.role || "";
@@ -127,7 +127,10 @@ function fill() {
     const input = form.elements[`indicator:${iid}`];
     if (input) input.value = value;
   }
-  $$(".cap-criterion").forEach(updateCriterion);
+  const touched = new Set(Object.keys(a.answers || {}));
+  $$(".cap-criterion").forEach((fieldset) => {
+    if (!fresh || touched.has(fieldset.dataset.criterion)) updateCriterion(fieldset);
+  });
   applyType();
 }
 
@@ -135,18 +138,20 @@ function updateCriterion(fieldset) {
   const checked = fieldset.querySelector("input[type=radio]:checked");
   const box = fieldset.querySelector(".cap-justification");
   const isNa = checked?.value === "na";
-  box.hidden = !isNa;
   const textarea = box.querySelector("textarea");
-  textarea.required = isNa;
-  const missing = isNa && !textarea.value.trim();
-  textarea.setAttribute("aria-invalid", missing ? "true" : "false");
-  fieldset.classList.toggle("is-answered", Boolean(checked));
+  const invalid = isNa && !textarea.value.trim() ? "true" : "false";
+  // Write only what changes: each write costs a style pass over a large page.
+  if (box.hidden === isNa) box.hidden = !isNa;
+  if (textarea.required !== isNa) textarea.required = isNa;
+  if (textarea.getAttribute("aria-invalid") !== invalid) textarea.setAttribute("aria-invalid", invalid);
+  if (fieldset.classList.contains("is-answered") !== Boolean(checked)) fieldset.classList.toggle("is-answered");
 }
 
 function applyType() {
   const type = form.elements["structure-type"].value;
   for (const fieldset of $$(".cap-criterion[data-applies]")) {
     const excluded = Boolean(type) && !fieldset.dataset.applies.split(" ").includes(type);
+    if (fieldset.classList.contains("is-excluded") === excluded) continue;
     fieldset.classList.toggle("is-excluded", excluded);
     fieldset.querySelector(".cap-excluded").hidden = !excluded;
     fieldset.querySelectorAll("input, textarea").forEach((el) => { el.disabled = excluded; });
@@ -454,7 +459,7 @@ function start() {
     alertUser(err.message);
   }
   state.a = initial || blank();
-  fill();
+  fill({ fresh: true });
   try { store.save(state.a); store.current = state.a.id; } catch (err) { if (err instanceof StorageError) alertUser(err.message); }
   refreshList();
   refreshExportNote();

@@ -1,0 +1,159 @@
+// The Évolution page: earlier assessments (files or saved ones) → engine op `evolution`, which
+// reads them, orders them by date, compares them and returns the HTML (chart, tables, lists).
+// Nothing is computed here; the DOM is built with textContent, engine HTML is escaped in Python.
+import { createEngine } from "./engine.js";
+import { Store } from "./storage.js";
+import { alertBox, el, engineStatus, frDate, labelCells, printHtml, readFiles, renderSaved, setupDrop, uniqueName }
+  from "./synthese.js";
+
+function main(root) {
+  const $ = (selector, scope = root) => scope.querySelector(selector);
+  const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selector));
+  const store = new Store();
+  const alerts = alertBox($("[data-alerts]"));
+  const engine = createEngine(root.dataset.base);
+  const state = { files: [], data: null, changes: 0, busy: false, again: false };
+
+  function touch() {
+    state.changes += 1;
+    root.dataset.changes = String(state.changes);
+  }
+
+  function changed() {
+    touch();
+    update();
+  }
+
+  async function update() {
+    if (root.dataset.state !== "ready") { renderFiles(); return; }
+    if (state.busy) { state.again = true; return; }
+    state.busy = true;
+    const seq = state.changes;
+    try {
+      state.data = state.files.length ? await engine.call("evolution", { files: state.files }) : null;
+      renderFiles();
+      const html = state.data?.html || "";
+      $("[data-evolution]").innerHTML = html; // HTML built and escaped by the Python package
+      $("[data-evo-result]").hidden = !html;
+      root.dataset.updated = String(seq); // tests wait for updated === changes
+    } catch (err) {
+      alerts.show(`La comparaison a échoué : ${err.message}`);
+    } finally {
+      state.busy = false;
+      if (state.again) { state.again = false; update(); }
+    }
+  }
+
+  function removeButton(name) {
+    return el("button", { type: "button", class: "md-button cap-small", "data-remove": name,
+      "aria-label": `Retirer « ${name} »`, text: "Retirer" });
+  }
+
+  function renderFiles() {
+    const data = state.data;
+    $("[data-files-box]").hidden = state.files.length === 0;
+    const notesFor = (name) => (data ? data.notes.filter((n) => n.file === name) : []);
+    const noteSpans = (name) => notesFor(name).map((n) => el("span", { class: `cap-note cap-note-${n.level}` },
+      n.level === "refused" ? `Raison : ${n.message}` : `Attention : ${n.message}`));
+    const rows = [];
+    const kept = new Set();
+    for (const f of data?.files || []) {
+      kept.add(f.name);
+      const kind = f.kind === "consolidated" ? "synthèse collective" : "évaluation individuelle";
+      rows.push(el("tr", { "data-file-status": "accepted" }, el("td", { text: frDate(f.date) || "Sans date" }),
+        el("td", { text: `${f.structure || "Sans nom"} (${kind})` }), el("td", { class: "cap-file-name", text: f.name }),
+        el("td", {}, el("strong", { class: "cap-ok", text: "✓ Retenue" }), ...noteSpans(f.name)),
+        el("td", {}, removeButton(f.name))));
+    }
+    for (const f of state.files.filter((x) => !kept.has(x.name))) {
+      const waiting = !data;
+      rows.push(el("tr", { "data-file-status": waiting ? "waiting" : "refused" }, el("td", { text: "–" }), el("td", { text: "–" }),
+        el("td", { class: "cap-file-name", text: f.name }),
+        el("td", {}, waiting ? (root.dataset.state === "error" ? "Le moteur de calcul n'a pas démarré." : "En attente du moteur de calcul…")
+          : el("strong", { class: "cap-refused", text: "✗ Mise de côté" }), ...noteSpans(f.name)),
+        el("td", {}, removeButton(f.name))));
+    }
+    $("[data-files]").replaceChildren(...rows);
+    labelCells($("[data-files]").closest("table"));
+    const general = data ? data.notes.filter((n) => !n.file) : [];
+    $("[data-general-notes]").replaceChildren(...general.map((n) => el("p", { class: "cap-alert cap-alert-warning", text: n.message })));
+    const n = data ? data.files.length : 0;
+    const summary = $("[data-files-summary]");
+    if (!state.files.length) summary.textContent = "Aucune évaluation choisie pour l'instant.";
+    else if (!data) summary.textContent = `${state.files.length} fichier(s) en attente de lecture.`;
+    else if (n < 2) summary.textContent = `${n} évaluation retenue : ajoutez-en au moins une autre, d'une autre date, pour voir l'évolution.`;
+    else summary.textContent = `${n} évaluations comparées, de la plus ancienne à la plus récente.`;
+  }
+
+  async function addFiles(fileList) {
+    touch(); // the page is not current until these files are compared
+    const read = await readFiles(fileList);
+    const taken = new Set(state.files.map((f) => f.name));
+    for (const f of read) {
+      if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); continue; }
+      const name = uniqueName(f.name, taken);
+      taken.add(name);
+      state.files.push({ name, text: f.text });
+    }
+    changed();
+  }
+
+  function addSaved() {
+    const boxes = $$("[data-saved-list] input:checked");
+    if (!boxes.length) { alerts.show("Cochez d'abord une ou plusieurs évaluations enregistrées.", "warning"); return; }
+    const taken = new Set(state.files.map((f) => f.name));
+    for (const box of boxes) {
+      try {
+        const a = store.load(box.value);
+        if (a) {
+          const kind = a.kind === "consolidated" ? "synthèse" : "individuelle";
+          const name = uniqueName(`Enregistrée : ${a.structure?.name || "Sans nom"} (${kind}, ${frDate(a.updated)})`, taken);
+          taken.add(name);
+          state.files.push({ name, text: JSON.stringify(a) });
+        }
+      } catch (err) {
+        alerts.show(err.message);
+      }
+      box.checked = false;
+    }
+    changed();
+  }
+
+  async function print() {
+    try {
+      const { html } = await engine.call("evolution", { files: state.files, print: true });
+      if (!html) { alerts.show("Ajoutez au moins deux évaluations pour imprimer leur évolution.", "warning"); return; }
+      printHtml($("[data-print-frame]"), html);
+    } catch (err) {
+      alerts.show(`Impression impossible : ${err.message}`);
+    }
+  }
+
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.action === "add-saved") addSaved();
+    else if (button.dataset.action === "print") print();
+    else if (button.dataset.remove !== undefined) {
+      state.files = state.files.filter((f) => f.name !== button.dataset.remove);
+      changed();
+      $("[data-action=add-files]").focus();
+    }
+  });
+  root.addEventListener("change", (event) => {
+    if (event.target.dataset?.action === "add-files") {
+      const input = event.target;
+      addFiles(input.files).finally(() => { input.value = ""; });
+    }
+  });
+  setupDrop($("[data-drop]"), (files) => addFiles(files));
+
+  const ROLES = JSON.parse(root.dataset.roles || "{}");
+  renderSaved($("[data-saved-list]"), store, { roleLabel: (role) => (role ? ROLES[role] || role : "") });
+  touch();
+  renderFiles();
+  engineStatus(root, engine, update, alerts, "");
+}
+
+const root = document.getElementById("cap-evolution");
+if (root) main(root);

@@ -1,0 +1,975 @@
+// The collective synthesis page: participants' files → engine op `consolidate` → divergence map,
+// criterion cards, meeting mode, the consolidated assessment (saved with Store) and the
+// anonymised export for the network. Every figure, flag and document comes from the Python
+// package in the worker (engine.js); this script only counts files and participants for display,
+// orders what the engine flagged, and builds the DOM with textContent (never HTML from a file).
+//
+// It also exports the small helpers that evolution.js shares (files, drop zone, saved list).
+import { createEngine } from "./engine.js";
+import { Store, StorageError } from "./storage.js";
+
+export const READ_LIMIT = 2_000_001; // the engine refuses above 2 MB; never read more than that
+export const SESSION_KEY = "cap-en-ligne:session";
+
+// -- shared helpers ------------------------------------------------------------------------------
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export function frDate(iso, withTime = false) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso).slice(0, 10);
+  return withTime ? d.toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" })
+    : d.toLocaleDateString("fr-FR");
+}
+
+export function slug(text, fallback) {
+  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "").toLowerCase().slice(0, 40) || fallback;
+}
+
+/** The alert box of a page: messages stay until closed. */
+export function alertBox(box) {
+  return {
+    show(message, level = "error") {
+      const p = el("p", { class: `cap-alert cap-alert-${level}` }, message, " ");
+      const close = el("button", { type: "button", class: "cap-alert-close", text: "Fermer" });
+      close.addEventListener("click", () => p.remove());
+      p.append(close);
+      box.append(p);
+      return p;
+    },
+    clear() { box.replaceChildren(); },
+  };
+}
+
+/** Read picked or dropped files as text, each at most READ_LIMIT bytes. */
+export async function readFiles(fileList) {
+  const out = [];
+  for (const file of Array.from(fileList || [])) {
+    try {
+      out.push({ name: file.name || "fichier sans nom", text: await file.slice(0, READ_LIMIT).text() });
+    } catch (err) {
+      out.push({ name: file.name || "fichier sans nom", error: err?.message || "lecture impossible" });
+    }
+  }
+  return out;
+}
+
+/** A file name not yet in `taken`: participants' exports often share the same name. */
+export function uniqueName(name, taken) {
+  if (!taken.has(name)) return name;
+  for (let n = 2; ; n += 1) {
+    const candidate = `${name} (${n})`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+export function download(filename, text, type = "application/json") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = el("a", { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** Give each cell its column's header as `data-label`, so that narrow screens can stack the rows. */
+export function labelCells(table) {
+  const heads = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr")) {
+    Array.from(row.children).forEach((cell, i) => {
+      if (cell.tagName === "TD" && heads[i] && !cell.querySelector("button")) cell.dataset.label = heads[i];
+    });
+  }
+}
+
+/** Print an engine-made standalone document through a hidden iframe, as the Évaluer page does. */
+export function printHtml(frame, html) {
+  frame.hidden = false;
+  frame.addEventListener("load", () => frame.contentWindow.print(), { once: true });
+  frame.srcdoc = html;
+}
+
+/** Files dropped on the zone go to `onFiles`; a file dropped elsewhere does not replace the page. */
+export function setupDrop(zone, onFiles) {
+  const hasFiles = (event) => Array.from(event.dataTransfer?.types || []).includes("Files");
+  zone.addEventListener("dragover", (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    zone.classList.add("is-over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("is-over"));
+  zone.addEventListener("drop", (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    zone.classList.remove("is-over");
+    onFiles(event.dataTransfer.files);
+  });
+  window.addEventListener("dragover", (event) => { if (hasFiles(event)) event.preventDefault(); });
+  window.addEventListener("drop", (event) => { if (hasFiles(event)) event.preventDefault(); });
+}
+
+/** Checkboxes for the assessments saved on this device (Store index), filtered. */
+export function renderSaved(container, store, { filter = () => true, roleLabel = (r) => r } = {}) {
+  const items = store.index().filter(filter)
+    .sort((x, y) => String(y.updated).localeCompare(String(x.updated)));
+  if (!items.length) {
+    container.replaceChildren(el("p", { class: "cap-hint", text: "Aucune évaluation enregistrée sur cet appareil." }));
+    return;
+  }
+  const list = el("ul", { class: "cap-saved-list" });
+  for (const item of items) {
+    const kind = item.kind === "consolidated" ? "synthèse collective" : roleLabel(item.role) || "rôle non précisé";
+    const box = el("input", { type: "checkbox", value: item.id, "data-saved-id": item.id });
+    list.append(el("li", {}, el("label", { class: "cap-inline" }, box,
+      ` ${item.title || item.name || "Sans nom"} — ${kind} — ${frDate(item.updated, true)}`)));
+  }
+  container.replaceChildren(list);
+}
+
+export function engineStatus(root, engine, onReady, alerts, what) {
+  const status = root.querySelector("[data-engine-status]");
+  engine.ready.then(() => {
+    root.dataset.state = "ready";
+    status.textContent = "Moteur de calcul prêt.";
+    onReady();
+  }, (err) => {
+    root.dataset.state = "error";
+    status.textContent = "";
+    alerts.show(`Le moteur de calcul n'a pas pu démarrer (${err.message}). ${what ? `${what} ` : ""}Rechargez la page pour réessayer ; `
+      + "si le problème continue, essayez un navigateur récent (Firefox, Chrome, Edge ou Safari à jour).");
+  });
+  const slow = setTimeout(() => {
+    if (root.dataset.state === "loading") {
+      status.textContent = "Le moteur de calcul met du temps à se charger (connexion lente ?). Patientez un peu.";
+    }
+  }, 30000);
+  engine.ready.finally(() => clearTimeout(slow)).catch(() => {});
+}
+
+// -- the synthesis page -----------------------------------------------------------------------------
+
+const VALUES = ["1", "2", "3", "4", "na", "dk"];
+const SHORT = { na: "NC", dk: "?", null: "–" };
+
+function main(root) {
+  const $ = (selector, scope = root) => scope.querySelector(selector);
+  const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selector));
+  const ROLES = JSON.parse(root.dataset.roles || "{}");
+  const SCALE = JSON.parse(root.dataset.scale || "{}");
+  const store = new Store();
+  const alerts = alertBox($("[data-alerts]"));
+  const cards = new Map($$("article[data-criterion]").map((a) => [a.dataset.criterion, a]));
+  const ORDER = [...cards.keys()];
+  const meeting = $("[data-meeting]");
+  const engine = createEngine(root.dataset.base);
+
+  const view = { data: null, merged: null, scores: null, changes: 0, busy: false, again: false, timer: null,
+    meetOrder: [], meetPos: 0, opener: null, anon: null, storageWarned: false, edited: false };
+
+  // -- labels --------------------------------------------------------------------------------------
+
+  // Short role labels for tables ("Salarié permanent (accompagnement, …)" → "Salarié permanent").
+  const roleLabel = (role) => (role ? (ROLES[role] || role).replace(/\s*\([^)]*\)$/, "") : "Rôle non précisé");
+  const valueLabel = (v) => {
+    if (v === null || v === undefined || v === "") return "Sans réponse";
+    if (v === "na" || v === "dk") return SCALE[v];
+    return `${v} · ${SCALE[String(v)] || ""}`;
+  };
+  const shortValue = (v) => (typeof v === "number" ? String(v) : SHORT[v] ?? "–");
+  const isCore = (cid) => cards.get(cid)?.dataset.core === "true";
+  const question = (cid) => $(".cap-q", cards.get(cid)).textContent;
+
+  function who(participant) {
+    if (!participant) return "";
+    const name = session.showNames && participant.name ? ` · ${participant.name}` : "";
+    return `${participant.label} (${roleLabel(participant.role)}${name})`;
+  }
+
+  // -- the session (autosaved in localStorage) --------------------------------------------------------
+
+  function freshSession() {
+    return { v: 1, id: uuid(), created: now(), files: [], agreed: {}, showNames: false, structure: null,
+      saved: false, order: "talk" };
+  }
+
+  function loadSession() {
+    let raw;
+    try {
+      raw = store.read(SESSION_KEY);
+    } catch {
+      return null;
+    }
+    if (!raw) return null;
+    try {
+      const data = JSON.parse(raw);
+      if (!data || data.v !== 1 || !Array.isArray(data.files)) throw new Error("format");
+      return { ...freshSession(), ...data };
+    } catch {
+      alerts.show("La séance gardée sur cet appareil était illisible : une nouvelle séance commence.", "warning");
+      return null;
+    }
+  }
+
+  let session = loadSession() || freshSession();
+
+  function persist() {
+    try {
+      store.write(SESSION_KEY, JSON.stringify(session));
+      view.storageWarned = false;
+    } catch (err) {
+      if (view.storageWarned) return;
+      view.storageWarned = true;
+      const why = err instanceof StorageError && err.kind === "full" ? "l'espace d'enregistrement est plein"
+        : "l'enregistrement est désactivé sur ce navigateur";
+      alerts.show(`La séance n'a pas pu être gardée sur cet appareil (${why}) : si vous rechargez la page, les `
+        + "réponses retenues seront perdues. Exportez l'évaluation consolidée pour les garder.");
+    }
+  }
+
+  function touch() {
+    view.changes += 1;
+    root.dataset.changes = String(view.changes);
+  }
+
+  function changed(delay = 0) {
+    view.edited = true; // from now on, a saved consolidated assessment follows the session
+    persist();
+    touch();
+    clearTimeout(view.timer);
+    view.timer = setTimeout(merge, delay);
+  }
+
+  // -- merging (engine) --------------------------------------------------------------------------
+
+  async function merge() {
+    if (root.dataset.state !== "ready") { renderFiles(); return; }
+    if (view.busy) { view.again = true; return; }
+    view.busy = true;
+    const seq = view.changes;
+    try {
+      if (!session.files.length) {
+        view.data = null; view.merged = null; view.scores = null;
+      } else {
+        const data = await engine.call("consolidate", {
+          files: session.files.map(({ name, text }) => ({ name, text })),
+          show_names: session.showNames, agreed: session.agreed,
+        });
+        const merged = data.consolidated;
+        merged.id = session.id;
+        merged.created = session.created;
+        if (session.structure) merged.structure = { ...merged.structure, ...session.structure };
+        view.data = data;
+        view.merged = merged;
+        // Scored as saved: with the targets and importance the Évaluer page may have added.
+        const scored = await engine.call("score", { assessment: consolidatedAssessment() });
+        view.scores = scored.scores;
+        $("[data-results]").innerHTML = scored.html; // HTML built and escaped by the Python package
+        // Only after a change here: merely opening the page must not overwrite what the Évaluer page did.
+        if (session.saved && view.edited) saveConsolidated(false);
+      }
+      render();
+      root.dataset.merged = String(seq); // tests wait for merged === changes
+    } catch (err) {
+      alerts.show(`La synthèse a échoué : ${err.message}`);
+    } finally {
+      view.busy = false;
+      if (view.again) { view.again = false; merge(); }
+    }
+  }
+
+  function accepted() { return view.data ? view.data.files.length : 0; }
+
+  function render() {
+    renderFiles();
+    const ok = accepted() > 0;
+    $$("[data-needs-merge]").forEach((section) => { section.hidden = !ok; });
+    if (ok) {
+      renderOverview();
+      renderMap();
+      renderCards();
+      renderResult();
+      if (meeting.open) renderMeeting();
+    } else if (meeting.open) {
+      meeting.close();
+    }
+    refreshAnonSources();
+  }
+
+  // -- files ---------------------------------------------------------------------------------------
+
+  function renderFiles() {
+    const tbody = $("[data-files]");
+    const data = view.data;
+    $("[data-files-box]").hidden = session.files.length === 0;
+    const rows = session.files.map((f, index) => {
+      const kept = data ? data.files.indexOf(f.name) : -1;
+      const notes = data ? data.notes.filter((n) => n.file === f.name) : [];
+      const status = el("td");
+      let state = "waiting";
+      if (!data) {
+        status.append(root.dataset.state === "error" ? "Le moteur de calcul n'a pas démarré."
+          : "En attente du moteur de calcul…");
+      } else if (kept >= 0) {
+        state = "accepted";
+        status.append(el("strong", { class: "cap-ok", text: "✓ Accepté" }));
+      } else {
+        state = "refused";
+        status.append(el("strong", { class: "cap-refused", text: "✗ Mis de côté" }));
+      }
+      for (const note of notes) {
+        status.append(el("span", { class: `cap-note cap-note-${note.level}` },
+          note.level === "refused" ? `Raison : ${note.message}` : `Attention : ${note.message}`));
+      }
+      const remove = el("button", { type: "button", class: "md-button cap-small", "data-remove": String(index),
+        "aria-label": `Retirer le fichier « ${f.name} »`, text: "Retirer" });
+      const participant = kept >= 0 ? who(view.merged.participants[kept]) : "–";
+      const tr = el("tr", { "data-file-status": state }, el("td", { class: "cap-file-name", text: f.name }),
+        el("td", { text: participant }), status, el("td", {}, remove));
+      tr.dataset.file = f.name;
+      return tr;
+    });
+    tbody.replaceChildren(...rows);
+    labelCells(tbody.closest("table"));
+    const general = data ? data.notes.filter((n) => !n.file) : [];
+    $("[data-general-notes]").replaceChildren(...general.map((n) => el("p", { class: "cap-alert cap-alert-warning",
+      text: n.message })));
+    const total = session.files.length;
+    const summary = $("[data-files-summary]");
+    if (!total) summary.textContent = "Aucun fichier pour l'instant.";
+    else if (!data) summary.textContent = `${total} fichier(s) en attente de lecture.`;
+    else {
+      const refused = total - accepted();
+      summary.textContent = `${accepted()} participant(s) dans la synthèse`
+        + (refused ? ` ; ${refused} fichier(s) mis de côté (voir la raison dans le tableau).` : ".");
+    }
+  }
+
+  async function addFiles(fileList) {
+    touch(); // the page is not current until these files are merged
+    const read = await readFiles(fileList);
+    const taken = new Set(session.files.map((f) => f.name));
+    for (const f of read) {
+      if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); continue; }
+      const name = uniqueName(f.name, taken);
+      taken.add(name);
+      session.files.push({ name, text: f.text, source: "file" });
+    }
+    changed();
+  }
+
+  function addSaved() {
+    const boxes = $$("[data-saved-list] input:checked");
+    if (!boxes.length) { alerts.show("Cochez d'abord une ou plusieurs évaluations enregistrées.", "warning"); return; }
+    const taken = new Set(session.files.map((f) => f.name));
+    for (const box of boxes) {
+      try {
+        const a = store.load(box.value);
+        if (!a) continue;
+        const label = `Enregistrée : ${a.structure?.name || "Sans nom"} (${roleLabel(a.respondent?.role)}, `
+          + `${frDate(a.updated)})`;
+        const name = uniqueName(label, taken);
+        taken.add(name);
+        session.files.push({ name, text: JSON.stringify(a), source: "saved" });
+      } catch (err) {
+        alerts.show(err.message);
+      }
+      box.checked = false;
+    }
+    changed();
+  }
+
+  function refreshSaved() {
+    renderSaved($("[data-saved-list]"), store, { filter: (item) => item.kind !== "consolidated", roleLabel });
+  }
+
+  // -- overview, map and table -----------------------------------------------------------------------
+
+  const stats = (cid) => view.merged.stats[cid];
+  const applies = (cid) => view.scores?.criteria[cid]?.applies !== false;
+  const agreedValue = (cid) => {
+    const v = session.agreed[cid]?.value;
+    return VALUES.includes(String(v)) && !(v === "na" && isCore(cid)) ? v : null;
+  };
+
+  function flagsOf(cid) {
+    const st = stats(cid);
+    const out = [];
+    if (!applies(cid)) out.push({ cls: "is-excluded", sym: "/", text: "ne concerne pas ce type de structure" });
+    if (st.divergent) out.push({ cls: "is-divergent", sym: "≠", text: `divergent (écart de ${st.spread} niveaux)` });
+    if (st.clarify) out.push({ cls: "is-clarify", sym: "?", text: `à clarifier (${st.dk} « je ne sais pas »)` });
+    if (!out.length) {
+      if (st.spread === null) out.push({ cls: "is-empty", sym: "–", text: "sans réponse chiffrée" });
+      else out.push({ cls: "is-agree", sym: "=", text: st.spread === 0 ? "réponses identiques" : "réponses proches" });
+    }
+    return out;
+  }
+
+  function rank(cid) {
+    const st = stats(cid);
+    if (!applies(cid)) return 3;
+    if (st.divergent) return 0;
+    if (st.clarify) return 1;
+    return 2;
+  }
+
+  function ordered(ids) {
+    if (session.order === "grid") return [...ids];
+    const pos = new Map(ORDER.map((cid, i) => [cid, i]));
+    return [...ids].sort((a, b) => rank(a) - rank(b) || pos.get(a) - pos.get(b));
+  }
+
+  function renderOverview() {
+    const parts = view.merged.participants;
+    const byRole = new Map();
+    for (const p of parts) byRole.set(roleLabel(p.role), (byRole.get(roleLabel(p.role)) || 0) + 1);
+    const roles = [...byRole].map(([label, n]) => `${label} : ${n}`).join(", ");
+    const live = ORDER.filter(applies);
+    const divergent = live.filter((cid) => stats(cid).divergent).length;
+    const clarify = live.filter((cid) => stats(cid).clarify).length;
+    const agreed = live.filter((cid) => agreedValue(cid) !== null).length;
+    $("[data-overview]").replaceChildren(
+      el("strong", { text: `${parts.length} participant(s)` }), ` (${roles}). `,
+      el("strong", { text: `${divergent} critère(s) divergent(s)` }), ", ",
+      el("strong", { text: `${clarify} à clarifier` }),
+      `, ${agreed} réponse(s) retenue(s) en séance, sur ${live.length} critères qui concernent la structure.`);
+    $("[data-action=order]").value = session.order;
+  }
+
+  function cellFor(cid) {
+    const flags = flagsOf(cid);
+    const agreed = agreedValue(cid);
+    const classes = ["cap-cell", flags[0].cls];
+    if (agreed !== null) classes.push("is-agreed");
+    const symbol = flags.map((f) => f.sym).join("") + (agreed !== null ? "✔" : "");
+    const words = flags.map((f) => f.text).join(", ")
+      + (agreed !== null ? `, retenu : ${valueLabel(agreed)}` : "");
+    const link = el("a", { href: `#s-${cid}`, class: classes.join(" "), title: `${cid} : ${words}` },
+      el("span", { class: "cap-cell-sym", "aria-hidden": "true", text: symbol }),
+      el("span", { class: "cap-cell-id", text: cid.split("-").slice(1).join("-") }),
+      el("span", { class: "cap-sr", text: ` ${cid} : ${words}` }));
+    link.dataset.cell = cid;
+    return el("li", {}, link);
+  }
+
+  function renderMap() {
+    for (const row of $$("[data-map-pillar]")) {
+      const ids = ORDER.filter((cid) => cards.get(cid).dataset.pillar === row.dataset.mapPillar);
+      $(".cap-map-cells", row).replaceChildren(...ordered(ids).map(cellFor));
+    }
+    const head = el("tr", {}, ...["N°", "Critère", "Signal", "Écart", "Réponses (1 / 2 / 3 / 4 / NC / ?)", "Proposé",
+      "Retenu"].map((t) => el("th", { scope: "col", text: t })));
+    const rows = ordered(ORDER).map((cid, i) => {
+      const st = stats(cid);
+      const counts = ["1", "2", "3", "4"].map((k) => st.counts[k]).concat([st.na, st.dk]).join(" / ");
+      const agreed = agreedValue(cid);
+      return el("tr", { "data-row": cid }, el("td", { text: String(i + 1) }),
+        el("th", { scope: "row" }, el("span", { class: "cap-id", text: cid }), ` ${question(cid)}`),
+        el("td", { text: flagsOf(cid).map((f) => `${f.sym} ${f.text}`).join(" ; ") }),
+        el("td", { text: st.spread === null ? "–" : String(st.spread) }),
+        el("td", { text: counts }),
+        el("td", { text: valueLabel(st.proposed) }),
+        el("td", { text: agreed === null ? "–" : valueLabel(agreed) }));
+    });
+    $("[data-map-table]").replaceChildren(el("table", { class: "cap-map-table" },
+      el("caption", { text: "Tous les critères, dans l'ordre choisi, avec leurs signaux" }),
+      el("thead", {}, head), el("tbody", {}, ...rows)));
+  }
+
+  // -- criterion cards ---------------------------------------------------------------------------------
+
+  function distribution(cid, { descriptors = false } = {}) {
+    const st = stats(cid);
+    const parts = view.merged.participants;
+    const keys = ["1", "2", "3", "4"];
+    if (!isCore(cid) || st.na) keys.push("na");
+    keys.push("dk");
+    const countOf = (key) => (key === "na" ? st.na : key === "dk" ? st.dk : st.counts[key]);
+    const unanswered = st.n - keys.reduce((sum, k) => sum + countOf(k), 0);
+    if (unanswered > 0) keys.push("none");
+    const levels = cards.get(cid).querySelectorAll("[data-descriptor]");
+    const rows = keys.map((key) => {
+      const count = key === "none" ? unanswered : countOf(key);
+      const people = st.values.map((v, i) => [v, parts[i]])
+        .filter(([v]) => (key === "none" ? !VALUES.includes(String(v)) : String(v) === key)).map(([, p]) => who(p));
+      const label = key === "none" ? "Sans réponse" : valueLabel(/^\d$/.test(key) ? Number(key) : key);
+      const head = el("th", { scope: "row" }, label);
+      if (descriptors && /^\d$/.test(key) && count > 0) { // the levels in play: read them aloud
+        head.append(el("span", { class: "cap-meet-descriptor", text: levels[Number(key) - 1]?.textContent || "" }));
+      }
+      const bar = el("span", { class: "cap-bar", "aria-hidden": "true" });
+      bar.style.width = `${st.n ? (count / st.n) * 100 : 0}%`;
+      const proposed = String(st.proposed) === key;
+      const tr = el("tr", { class: proposed ? "is-proposed" : null }, head,
+        el("td", { class: "cap-count" }, el("span", { class: "cap-bar-box" }, bar), el("span", { text: String(count) })),
+        el("td", { text: people.join(", ") || "–" }));
+      return tr;
+    });
+    const table = el("table", { class: "cap-dist cap-stack" },
+      el("caption", { text: `Répartition des réponses (${st.n} participant${st.n > 1 ? "s" : ""})` }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Réponse" }), el("th", { scope: "col", text: "Nombre" }),
+        el("th", { scope: "col", text: "Qui (par rôle)" }))),
+      el("tbody", {}, ...rows));
+    labelCells(table);
+    return table;
+  }
+
+  function byRole(cid) {
+    const st = stats(cid);
+    const groups = new Map(Object.keys(ROLES).map((r) => [r, []]));
+    st.values.forEach((v, i) => {
+      const role = st.roles[i] || "";
+      if (!groups.has(role)) groups.set(role, []);
+      groups.get(role).push(shortValue(v));
+    });
+    const items = [...groups].filter(([, vals]) => vals.length)
+      .map(([role, vals]) => el("li", {}, el("strong", { text: `${roleLabel(role)} : ` }), vals.join(", ")));
+    return el("div", { class: "cap-by-role" }, el("p", { class: "cap-sub", text: "Par rôle (NC : non concerné ; ? : je ne sais pas ; – : sans réponse)" }),
+      el("ul", {}, ...items));
+  }
+
+  function comments(cid) {
+    const list = stats(cid).comments || [];
+    if (!list.length) return el("p", { class: "cap-hint", text: "Aucun commentaire." });
+    const byLabel = new Map(view.merged.participants.map((p) => [p.label, p]));
+    return el("div", { class: "cap-comments" }, el("p", { class: "cap-sub", text: `Commentaires (${list.length})` }),
+      el("ul", {}, ...list.map((c) => el("li", {}, el("strong", { text: `${who(byLabel.get(c.label) || c)} : ` }), c.text))));
+  }
+
+  function flagLine(cid) {
+    return el("p", { class: "cap-flags" }, ...flagsOf(cid).map((f) => el("span", { class: `cap-flag ${f.cls}` },
+      el("span", { "aria-hidden": "true", text: `${f.sym} ` }), f.text)));
+  }
+
+  function decisionLine(cid) {
+    const st = stats(cid);
+    const agreed = agreedValue(cid);
+    const reason = session.agreed[cid]?.reason;
+    const line = el("p", { class: "cap-decision" }, "Valeur proposée : ",
+      el("strong", { "data-proposed-label": "", text: valueLabel(st.proposed) }),
+      st.proposed !== null && typeof st.proposed === "number" ? " (médiane basse des réponses chiffrées)" : "");
+    if (agreed !== null) {
+      line.append(el("br"), "Retenu en séance : ", el("strong", { class: "cap-agreed", text: valueLabel(agreed) }));
+      if (reason) line.append(" — ", el("q", { text: reason }));
+    }
+    return line;
+  }
+
+  function renderCards() {
+    for (const [cid, card] of cards) {
+      const st = stats(cid);
+      card.dataset.proposed = st.proposed === null ? "" : String(st.proposed);
+      card.dataset.divergent = String(st.divergent);
+      card.dataset.clarify = String(st.clarify);
+      card.dataset.spread = st.spread === null ? "" : String(st.spread);
+      card.dataset.agreed = agreedValue(cid) === null ? "" : String(agreedValue(cid));
+      card.classList.toggle("is-excluded", !applies(cid));
+      card.classList.toggle("is-divergent", st.divergent && applies(cid));
+      const discuss = el("button", { type: "button", class: "md-button cap-small", "data-discuss": cid,
+        text: "Discuter en mode réunion" });
+      const parts = [flagLine(cid), decisionLine(cid)];
+      if (!applies(cid)) {
+        parts.push(el("p", { class: "cap-hint", text: "Ce critère ne concerne pas ce type de structure : il n'est pas compté." }));
+      } else {
+        parts.push(el("div", { class: "cap-table-scroll" }, distribution(cid)), byRole(cid), comments(cid),
+          el("div", { class: "cap-buttons" }, discuss));
+      }
+      $("[data-dyn]", card).replaceChildren(...parts);
+    }
+  }
+
+  // -- meeting mode ---------------------------------------------------------------------------------
+
+  const meet = (selector) => meeting.querySelector(selector);
+  const current = () => view.meetOrder[view.meetPos];
+
+  function announce(text) {
+    const live = meet("[data-meet-live]");
+    live.textContent = "";
+    setTimeout(() => { live.textContent = text; }, 30);
+  }
+
+  function openMeeting(cid) {
+    view.meetOrder = ordered(ORDER.filter(applies));
+    if (!view.meetOrder.length) { alerts.show("Aucun critère à discuter pour ce type de structure.", "warning"); return; }
+    view.meetPos = Math.max(0, cid ? view.meetOrder.indexOf(cid) : 0);
+    const from = document.activeElement;
+    view.opener = from?.dataset?.discuss ? `[data-discuss="${CSS.escape(from.dataset.discuss)}"]`
+      : from?.dataset?.action === "meeting" ? "[data-action=meeting]" : null;
+    meeting.showModal();
+    document.documentElement.classList.add("cap-meeting-open");
+    renderMeeting();
+    meet("#syn-meet-title").focus();
+    announce(spoken());
+  }
+
+  function closeMeeting() {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    if (meeting.open) meeting.close();
+  }
+
+  function spoken() {
+    const cid = current();
+    return `Critère ${view.meetPos + 1} sur ${view.meetOrder.length} : ${cid}, ${question(cid)}. `
+      + flagsOf(cid).map((f) => f.text).join(", ") + `. Proposé : ${valueLabel(stats(cid).proposed)}.`
+      + (agreedValue(cid) !== null ? ` Retenu : ${valueLabel(agreedValue(cid))}.` : "");
+  }
+
+  function renderMeeting() {
+    const cid = current();
+    if (!cid) return;
+    const st = stats(cid);
+    const rankText = ["à discuter d'abord : divergent", "à clarifier", "sans divergence", ""][rank(cid)];
+    meet("[data-meet-pos]").textContent = `Critère ${view.meetPos + 1} sur ${view.meetOrder.length}`
+      + (session.order === "talk" && rankText ? ` · ${rankText}` : "");
+    meet("[data-meet-id]").textContent = cid;
+    meet("[data-meet-question]").textContent = question(cid);
+    meet("[data-meet-flags]").replaceChildren(...flagLine(cid).childNodes);
+    meet("[data-meet-dist]").replaceChildren(el("div", { class: "cap-table-scroll" }, distribution(cid, { descriptors: true })));
+    meet("[data-meet-roles]").replaceChildren(byRole(cid));
+    meet("[data-meet-comments]").replaceChildren(comments(cid));
+    const agreed = agreedValue(cid);
+    meet("[data-meet-current]").replaceChildren("Proposé : ", el("strong", { text: valueLabel(st.proposed) }), " · Retenu : ",
+      el("strong", { "data-meet-agreed": "", text: agreed === null ? "pas encore (la valeur proposée sera gardée)" : valueLabel(agreed) }));
+    for (const button of meeting.querySelectorAll("[data-value]")) {
+      const v = button.dataset.value;
+      button.hidden = v === "na" && isCore(cid);
+      button.setAttribute("aria-pressed", String(v !== "" && agreed !== null && String(agreed) === v));
+    }
+    const reason = meet("[data-meet-reason]");
+    if (document.activeElement !== reason) reason.value = session.agreed[cid]?.reason || "";
+    meet("[data-meet=prev]").disabled = view.meetPos === 0;
+    meet("[data-meet=next]").disabled = view.meetPos >= view.meetOrder.length - 1;
+    meeting.dataset.criterion = cid;
+    // A button that just got disabled (first or last criterion) drops the focus: keep it in the dialog.
+    const active = document.activeElement;
+    if (meeting.open && (!meeting.contains(active) || active.disabled)) meet("#syn-meet-title").focus();
+  }
+
+  function move(delta) {
+    const next = view.meetPos + delta;
+    if (next < 0 || next >= view.meetOrder.length) {
+      announce(next < 0 ? "C'est le premier critère." : "C'est le dernier critère.");
+      return;
+    }
+    view.meetPos = next;
+    renderMeeting();
+    announce(spoken());
+  }
+
+  function decide(value) {
+    const cid = current();
+    if (value === "na" && isCore(cid)) {
+      announce("« Non concerné » n'est pas possible sur un critère essentiel.");
+      return;
+    }
+    const entry = { ...(session.agreed[cid] || {}) };
+    if (value === null) delete entry.value; else entry.value = value;
+    if (entry.value === undefined && !entry.reason) delete session.agreed[cid];
+    else session.agreed[cid] = entry;
+    renderMeeting();
+    announce(value === null ? `${cid} : retour à la valeur proposée (${valueLabel(stats(cid).proposed)}).`
+      : `${cid} : réponse retenue ${valueLabel(value)}.`);
+    changed();
+  }
+
+  meeting.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (target.matches("textarea, input, select")) {
+      if (event.key === "Escape") { event.preventDefault(); meet("#syn-meet-title").focus(); }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key;
+    if (/^[1-4]$/.test(key)) decide(Number(key));
+    else if (key === "n" || key === "N") decide("na");
+    else if (key === "?") decide("dk");
+    else if (key === "Delete" || key === "Backspace") decide(null);
+    else if (key === "ArrowRight" || (key === "Enter" && !target.matches("button, a, summary"))) move(1);
+    else if (key === "ArrowLeft") move(-1);
+    else if (key === "r" || key === "R") meet("[data-meet-reason]").focus();
+    else return;
+    event.preventDefault();
+  });
+  meeting.addEventListener("cancel", (event) => {
+    if (document.activeElement === meet("[data-meet-reason]")) {
+      event.preventDefault();
+      meet("#syn-meet-title").focus();
+    }
+  });
+  meeting.addEventListener("close", () => {
+    if (view.reopening) { view.reopening = false; return; }
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    document.documentElement.classList.remove("cap-meeting-open");
+    const back = (view.opener && $(view.opener)) || cards.get(current());
+    back?.focus();
+  });
+  meeting.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.value !== undefined) {
+      const v = button.dataset.value;
+      decide(v === "" ? null : /^\d$/.test(v) ? Number(v) : v);
+    } else if (button.dataset.meet === "next") move(1);
+    else if (button.dataset.meet === "prev") move(-1);
+    else if (button.dataset.meet === "close") closeMeeting();
+    else if (button.dataset.meet === "fullscreen") {
+      if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+      else {
+        // The page goes full screen (a <dialog> itself may not), then the dialog is shown again so that
+        // it comes back on top of the page in the browser's top layer.
+        document.documentElement.requestFullscreen()
+          .then(() => {
+            view.reopening = true; // the "close" event comes later, once: it must not end the meeting
+            meeting.close();
+            meeting.showModal();
+            meet("[data-meet=fullscreen]").focus();
+            announce("Plein écran. Échap pour en sortir.");
+          })
+          .catch(() => announce("Le plein écran n'est pas disponible : utilisez la touche F11."));
+      }
+    }
+  });
+  meet("[data-meet-reason]").addEventListener("input", (event) => {
+    const cid = current();
+    const entry = { ...(session.agreed[cid] || {}) };
+    if (event.target.value) entry.reason = event.target.value; else delete entry.reason;
+    if (entry.value === undefined && !entry.reason) delete session.agreed[cid]; else session.agreed[cid] = entry;
+    changed(500);
+  });
+
+  // -- the consolidated assessment ------------------------------------------------------------------
+
+  /** What is saved, exported and printed: the merge, plus what the Évaluer page added to a saved copy. */
+  function consolidatedAssessment() {
+    const a = JSON.parse(JSON.stringify(view.merged));
+    let saved = null;
+    try { saved = store.load(a.id); } catch { saved = null; }
+    if (saved) {
+      for (const key of ["plan", "targets", "importance", "indicators", "exported"]) {
+        if (saved[key] !== undefined) a[key] = saved[key];
+      }
+    }
+    return a;
+  }
+
+  function saveConsolidated(explicit) {
+    if (!view.merged) return;
+    try {
+      store.save(consolidatedAssessment());
+      if (!session.saved) { session.saved = true; persist(); }
+      saveStatus();
+      if (explicit) refreshAnonSources();
+    } catch (err) {
+      alerts.show(err instanceof StorageError ? err.message : `Enregistrement impossible : ${err.message}`);
+    }
+  }
+
+  function saveStatus() {
+    const stored = store.meta(session.id);
+    if (session.saved && !stored) { session.saved = false; persist(); } // deleted from the Évaluer page: not re-created
+    $("[data-action=open-evaluer]").hidden = !session.saved;
+    $("[data-save-status]").textContent = session.saved
+      ? `Enregistrée sur cet appareil (mise à jour le ${frDate(stored.updated, true)}) : elle figure dans la liste de la `
+        + "page Évaluer et suit chaque changement de cette séance."
+      : "Pas encore enregistrée sur cet appareil.";
+  }
+
+  function renderResult() {
+    const s = view.merged.structure || {};
+    const name = $("[data-field=name]");
+    if (document.activeElement !== name) name.value = s.name || "";
+    $("[data-field=type]").value = s.type || "";
+    saveStatus();
+  }
+
+  function fileStem() {
+    return `cap-synthese-${slug(view.merged?.structure?.name, "structure")}-${new Date().toISOString().slice(0, 10)}`;
+  }
+
+  async function exportJson() {
+    if (!view.merged) return;
+    try {
+      const { text } = await engine.call("export", { assessment: consolidatedAssessment() });
+      download(`${fileStem()}.json`, text);
+    } catch (err) {
+      alerts.show(`Export impossible : ${err.message}`);
+    }
+  }
+
+  async function printPlan() {
+    if (!view.merged) return;
+    try {
+      const { html } = await engine.call("report", { assessment: consolidatedAssessment(), summary: false });
+      printHtml($("[data-print-frame]"), html);
+    } catch (err) {
+      alerts.show(`Impression impossible : ${err.message}`);
+    }
+  }
+
+  function setStructure() {
+    const name = $("[data-field=name]").value.slice(0, 200);
+    const type = $("[data-field=type]").value || null;
+    session.structure = { name, type };
+  }
+
+  // -- anonymised export ------------------------------------------------------------------------------
+
+  function refreshAnonSources() {
+    const select = $("[data-anon-source]");
+    const before = select.value;
+    const options = [];
+    if (view.merged) options.push(el("option", { value: "current", text: "L'évaluation consolidée de cette séance" }));
+    const items = store.index().filter((item) => item.id !== session.id)
+      .sort((x, y) => String(y.updated).localeCompare(String(x.updated)));
+    for (const item of items) {
+      const kind = item.kind === "consolidated" ? " (synthèse)" : "";
+      options.push(el("option", { value: item.id, text: `${item.title || item.name || "Sans nom"}${kind} — ${frDate(item.updated, true)}` }));
+    }
+    if (!options.length) options.push(el("option", { value: "", text: "Aucune évaluation disponible" }));
+    select.replaceChildren(...options);
+    if ([...select.options].some((o) => o.value === before)) select.value = before;
+  }
+
+  function hidePreview() {
+    view.anon = null;
+    $("[data-anon-box]").hidden = true;
+  }
+
+  function flatten(value, path, rows) {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, rows);
+    } else {
+      rows.push([path, value === null || value === "" ? "(vide)" : typeof value === "number" && !Number.isInteger(value)
+        ? value.toLocaleString("fr-FR", { maximumFractionDigits: 2 }) : String(value)]);
+    }
+    return rows;
+  }
+
+  async function anonPreview() {
+    const source = $("[data-anon-source]").value;
+    let assessment = null;
+    try {
+      assessment = source === "current" ? consolidatedAssessment() : source ? store.load(source) : null;
+    } catch (err) {
+      alerts.show(err.message);
+      return;
+    }
+    if (!assessment) { alerts.show("Choisissez d'abord une évaluation à exporter.", "warning"); return; }
+    try {
+      const data = await engine.call("anonymise", { assessment, region: $("[data-anon-region]").value });
+      view.anon = data;
+      const rows = flatten(data, "", []).map(([k, v]) => el("tr", {}, el("th", { scope: "row", class: "cap-id", text: k }),
+        el("td", { text: v })));
+      $("[data-anon-preview]").replaceChildren(el("table", { class: "cap-anon-table" },
+        el("caption", { text: `Contenu complet du fichier anonymisé (${rows.length} champs)` }),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Champ" }), el("th", { scope: "col", text: "Valeur" }))),
+        el("tbody", {}, ...rows)));
+      $("[data-anon-box]").hidden = false;
+      $("[data-anon-preview] caption").scrollIntoView({ block: "nearest" });
+    } catch (err) {
+      alerts.show(`Export anonymisé impossible : ${err.message}`);
+    }
+  }
+
+  function anonDownload() {
+    if (!view.anon) return;
+    const type = slug(view.anon.structure?.type, "structure");
+    download(`cap-anonyme-${type}-${view.anon.date || new Date().toISOString().slice(0, 10)}.json`,
+      JSON.stringify(view.anon, null, 2));
+  }
+
+  // -- events -------------------------------------------------------------------------------------
+
+  const actions = {
+    "add-saved": addSaved,
+    "new-session": () => {
+      if (!window.confirm("Commencer une nouvelle séance ? Les fichiers et les réponses retenues de la séance en cours "
+        + "seront effacés de cette page. Une évaluation consolidée déjà enregistrée reste dans la page Évaluer.")) return;
+      try { store.remove(SESSION_KEY); } catch { /* nothing to remove */ }
+      session = freshSession();
+      $("[data-action=show-names]").checked = false;
+      $("[data-results]").replaceChildren();
+      $("[data-save-status]").textContent = "";
+      hidePreview();
+      alerts.clear();
+      touch();
+      merge();
+      alerts.show("Nouvelle séance : ajoutez les fichiers des participants.", "success");
+    },
+    meeting: () => openMeeting(null),
+    save: () => saveConsolidated(true),
+    "export-json": exportJson,
+    "print-plan": printPlan,
+    "anon-preview": anonPreview,
+    "anon-download": anonDownload,
+  };
+
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button || meeting.contains(button)) return;
+    if (button.dataset.action && actions[button.dataset.action]) actions[button.dataset.action]();
+    else if (button.dataset.remove !== undefined) {
+      const index = Number(button.dataset.remove);
+      const [gone] = session.files.splice(index, 1);
+      changed();
+      alerts.show(`Fichier « ${gone.name} » retiré de la séance.`, "success");
+      $("[data-action=add-files]").focus();
+    } else if (button.dataset.discuss) openMeeting(button.dataset.discuss);
+  });
+  root.addEventListener("change", (event) => {
+    const target = event.target;
+    const action = target.dataset?.action;
+    if (action === "add-files") { addFiles(target.files).finally(() => { target.value = ""; }); }
+    else if (action === "show-names") { session.showNames = target.checked; changed(); }
+    else if (action === "order") { session.order = target.value; persist(); if (view.merged) renderMap(); }
+    else if (target.dataset?.field) { setStructure(); changed(); }
+    else if (target.matches("[data-anon-source], [data-anon-region]")) hidePreview();
+  });
+  $("[data-field=name]").addEventListener("input", () => { setStructure(); changed(600); });
+  $("[data-action=open-evaluer]").addEventListener("click", () => {
+    try { store.current = session.id; } catch (err) { alerts.show(err.message); }
+  });
+  setupDrop($("[data-drop]"), (files) => addFiles(files));
+  window.addEventListener("storage", (event) => { if (event.key?.startsWith("cap-en-ligne:")) { refreshSaved(); refreshAnonSources(); } });
+
+  // -- start -----------------------------------------------------------------------------------------
+
+  if (!store.persistent) alerts.show(new StorageError("disabled").message, "warning");
+  meet("[data-meet=fullscreen]").hidden = !document.fullscreenEnabled;
+  document.addEventListener("fullscreenchange", () => {
+    meet("[data-meet=fullscreen]").textContent = document.fullscreenElement ? "Quitter le plein écran" : "Plein écran";
+  });
+  $("[data-action=show-names]").checked = session.showNames;
+  $("[data-action=order]").value = session.order;
+  refreshSaved();
+  refreshAnonSources();
+  touch();
+  renderFiles();
+  engineStatus(root, engine, merge, alerts, "Les fichiers ajoutés restent gardés sur cet appareil.");
+}
+
+const root = document.getElementById("cap-synthese");
+if (root) main(root);
