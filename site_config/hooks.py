@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
 import sys
@@ -40,8 +41,10 @@ _state: dict[str, Any] = {}
 
 
 def on_config(config: Any) -> Any:
+    # CAP_QUESTIONNAIRE lets a test (or a fork trying a draft) build from another folder.
+    folder = Path(os.environ.get("CAP_QUESTIONNAIRE", ROOT / "questionnaire"))
     try:
-        sources = read_sources(ROOT / "questionnaire")
+        sources = read_sources(folder)
         _state["q"] = from_sources(sources)
         _state["bundle"] = make_bundle(sources)
     except CapError as exc:
@@ -85,6 +88,11 @@ def _csp(html: str) -> str:
 def on_post_page(output: str, page: Any, config: Any) -> str:
     meta = f'<meta http-equiv="Content-Security-Policy" content="{_csp(output)}">'
     return output.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n    ' + meta, 1)
+
+
+def on_post_template(output_content: str, template_name: str, config: Any) -> str:
+    """Static templates (404.html) get the same policy as the pages."""
+    return on_post_page(output_content, None, config) if template_name.endswith(".html") else output_content
 
 
 def on_post_build(config: Any) -> None:
