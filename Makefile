@@ -31,7 +31,8 @@ build: install ## build the static site into site/
 serve: build ## build, then serve the site on http://localhost:$(PORT)/
 	$(BIN)/python -m site_config.serve --port $(PORT) site
 
-test: build ## run every test: unit, site build, browser end-to-end
+test: build ## run every test: lint, unit, site build, browser end-to-end
+	$(BIN)/ruff check py tests site_config bench
 	$(BIN)/pytest
 
 test-unit: $(BIN)/.installed ## only the Python unit tests (no browser, no build)

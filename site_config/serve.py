@@ -15,6 +15,7 @@ import os
 import socketserver
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 MIME = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript", ".json": "application/json",
         ".zip": "application/zip", ".whl": "application/zip", ".webmanifest": "application/manifest+json"}
@@ -27,7 +28,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves files like GitHub Pages does: gzip for text, the right type for .wasm and .mjs."""
 
     prefix = "/"
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
+    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
 
     def send_head(self):  # type: ignore[no-untyped-def]
         path = self.translate_path(self.path)

@@ -28,7 +28,8 @@ def build_wheel(package_dir: Path, version: str, out_dir: Path) -> Path:
             files.append((f"cap/{path.relative_to(package_dir).as_posix()}", path.read_bytes()))
     info = f"{DIST}-{version}.dist-info"
     files.append((f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {NAME}\nVersion: {version}\n".encode()))
-    files.append((f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: cap-site\nRoot-Is-Purelib: true\nTag: py3-none-any\n"))
+    wheel_meta = b"Wheel-Version: 1.0\nGenerator: cap-site\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files.append((f"{info}/WHEEL", wheel_meta))
     files.append((f"{info}/top_level.txt", b"cap\n"))
     record = "".join(f"{name},{_record_hash(data)},{len(data)}\n" for name, data in files) + f"{info}/RECORD,,\n"
     files.append((f"{info}/RECORD", record.encode()))

@@ -11,8 +11,9 @@ import json
 import math
 import re
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from . import FORMAT, FORMAT_VERSION
 from .errors import AssessmentError
@@ -37,7 +38,7 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def new_assessment(q: Questionnaire, structure_type: str | None = None, name: str = "",
@@ -196,7 +197,7 @@ class _Reader:
             if not isinstance(ans, dict):
                 raise self.type_error(field, "un objet {value, comment}", ans)
             value = ans.get("value")
-            if isinstance(value, bool) or value not in VALUES + (None,):
+            if isinstance(value, bool) or value not in (*VALUES, None):
                 raise AssessmentError(f"Réponse invalide : {str(value)[:20]!r} (1, 2, 3, 4, \"na\", \"dk\" ou null "
                                       "attendu)", f"{field}.value", code="types")
             clean: dict[str, Any] = {"value": value}

@@ -129,7 +129,8 @@ def wait_scored(page) -> None:
 
 
 def scores_on_page(page) -> dict[str, str]:
-    return page.eval_on_selector_all("[data-score]", "els => Object.fromEntries(els.map(e => [e.dataset.score, e.dataset.value]))")
+    return page.eval_on_selector_all(
+        "[data-score]", "els => Object.fromEntries(els.map(e => [e.dataset.score, e.dataset.value]))")
 
 
 def chromium_missing() -> bool:

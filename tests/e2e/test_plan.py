@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from tests.e2e.conftest import open_assessment, wait_scored
 
 pytestmark = pytest.mark.e2e
+# Words of buttons and navigation that must not appear in a printed document.
+INTERFACE = ("Imprimer", "Exporter", "Rechercher", "Retenir dans mon plan", "Glossaire", "Effacer mes données")
 
 
 def load_example(page) -> None:
@@ -116,7 +118,7 @@ def test_plan_from_answers_edited_kept_after_reload_csv_and_pdf(page, server, tm
         assert "Atelier fictif des Trois Vallées" in flat
         assert f"Score global : {shown}" in flat
         assert "Réécrire le projet avec les salariés en parcours" in flat
-        for chrome in ("Imprimer", "Exporter", "Rechercher", "Retenir dans mon plan", "Glossaire", "Effacer mes données"):
+        for chrome in INTERFACE:
             assert chrome not in flat
     assert "Présenter le plan à l'assemblée générale" in " ".join(plan_text.split())
     assert " ".join(kept_second.split())[:40] in " ".join(plan_text.split())

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import yaml
@@ -74,9 +75,10 @@ def test_no_marker_is_left_raw_and_generated_files_are_present(built: Path) -> N
 class _Refs(HTMLParser):
     """Every URL a page would load by itself: scripts, styles, images, fonts, frames, media."""
 
-    LOADING = {("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
-               ("source", "src"), ("source", "srcset"), ("video", "src"), ("audio", "src"), ("embed", "src"),
-               ("object", "data"), ("track", "src"), ("image", "href"), ("use", "href")}
+    LOADING: ClassVar[set[tuple[str, str]]] = {
+        ("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
+        ("source", "src"), ("source", "srcset"), ("video", "src"), ("audio", "src"), ("embed", "src"),
+        ("object", "data"), ("track", "src"), ("image", "href"), ("use", "href")}
 
     def __init__(self) -> None:
         super().__init__()

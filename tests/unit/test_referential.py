@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from cap.validate import check_sources
 from cap.load import read_sources
+from cap.validate import check_sources
 from tests.conftest import ROOT
 
 
