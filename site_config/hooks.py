@@ -30,8 +30,11 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 
 import cap  # noqa: E402
 from cap.errors import CapError  # noqa: E402
-from cap.load import make_bundle, read_sources  # noqa: E402
-from cap.load import from_sources  # noqa: E402
+from cap.load import (  # noqa: E402
+    from_sources,
+    make_bundle,
+    read_sources,
+)
 from site_config import example, form, pages, wheel  # noqa: E402
 
 MARKER = re.compile(r"<!--\s*cap:([a-z-]+)(?:\s+([A-Za-z0-9_-]+))?\s*-->")

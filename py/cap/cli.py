@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import report
-from .aggregate import aggregate, ANONYMOUS_KIND
+from .aggregate import ANONYMOUS_KIND, aggregate
 from .compare import compare
 from .consolidate import check_set, consolidate
 from .errors import AssessmentError, CapError, QuestionnaireErrors

@@ -13,8 +13,19 @@ from typing import Any
 
 from .errors import QuestionnaireError
 from .model import (
-    Criterion, IdChange, Indicator, Labelled, Level, Offer, Pillar, Questionnaire, Refs, Register,
-    Scale, ScaleLevel, Theme,
+    Criterion,
+    IdChange,
+    Indicator,
+    Labelled,
+    Level,
+    Offer,
+    Pillar,
+    Questionnaire,
+    Refs,
+    Register,
+    Scale,
+    ScaleLevel,
+    Theme,
 )
 from .validate import validate_sources
 

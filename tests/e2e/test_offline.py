@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from site_config.hooks import _write_service_worker
 from site_config.serve import serve_in_thread
+
 from tests.e2e.conftest import new_page, scores_on_page, wait_scored
 
 pytestmark = pytest.mark.e2e
