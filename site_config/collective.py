@@ -10,7 +10,7 @@ Test hooks: `#cap-synthese[data-state]` / `#cap-evolution[data-state]` (loading,
 `data-agreed` once files are merged; `[data-action=…]` on every control.
 """
 
-# ruff: noqa: E501  (the HTML templates below keep one element per line, as form.py does)
+
 from __future__ import annotations
 
 import json

@@ -7,7 +7,8 @@ Every reply is JSON text: `{"ok": true, "data": …}` or `{"ok": false, "error":
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import report
 from .aggregate import anonymise
@@ -120,3 +121,36 @@ def call(op: str, payload_json: str) -> str:
     except Exception as exc:  # a bug: say so plainly rather than hang the page
         return json.dumps({"ok": False, "error": {"message": f"Erreur interne du moteur de calcul ({type(exc).__name__}).",
                                                   "code": "internal", "field": None}}, ensure_ascii=False)
+
+
+# -- collective pages: évolution -----------------------------------------------------------------
+
+def op_evolution(payload: dict[str, Any]) -> dict[str, Any]:
+    """Files of earlier assessments → read, ordered by date, compared; HTML of the page or (print) a document."""
+    from . import evolution as evo
+
+    q = _q()
+    read: list[tuple[str, dict[str, Any]]] = []
+    notes: list[dict[str, str]] = []
+    for f in payload["files"]:
+        try:
+            a, warnings = read_assessment(f["text"], q)
+        except AssessmentError as exc:
+            notes.append({"file": f["name"], "level": "refused", "message": str(exc)})
+            continue
+        read.append((f["name"], a))
+        notes.extend({"file": f["name"], "level": "warning", "message": w} for w in warnings)
+    ordered = evo.order(read)
+    kept = ordered["kept"]
+    notes.extend(ordered["notes"])
+    files = [{"name": name, "date": evo.date_of(a), "kind": a.get("kind", "individual"), "id": a.get("id"),
+              "structure": (a.get("structure") or {}).get("name") or ""} for name, a in kept]
+    if len(kept) < 2:
+        return {"files": files, "notes": notes, "html": "", "result": None}
+    assessments = [a for _, a in kept]
+    result = evo.evolution(q, assessments)
+    html = (evo.evolution_page if payload.get("print") else evo.evolution_html)(q, assessments, result)
+    return {"files": files, "notes": notes, "html": html, "result": result}
+
+
+OPS["evolution"] = op_evolution

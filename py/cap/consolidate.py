@@ -41,6 +41,27 @@ def fingerprint(assessment: dict[str, Any]) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def _most_common(values: list[str]) -> str | None:
+    """The most frequent non-empty value; ties go to the one met first."""
+    counts: dict[str, int] = {}
+    for v in values:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=lambda v: counts[v]) if counts else None  # max keeps the first of equals
+
+
+def common_structure(participants: list[dict[str, Any]]) -> dict[str, Any]:
+    """The structure the participants name most often (a few may have left name or type empty)."""
+    structures = [p.get("structure") or {} for p in participants]
+    names = [str(s.get("name") or "").strip() for s in structures]
+    stype = _most_common([s.get("type") or "" for s in structures])
+    out: dict[str, Any] = {"name": _most_common(names) or "", "type": stype}
+    region = _most_common([str(s.get("region") or "") for s in structures])
+    if region:
+        out["region"] = region
+    return out
+
+
 def consolidate(q: Questionnaire, participants: list[dict[str, Any]], show_names: bool = False,
                 agreed: dict[str, Any] | None = None) -> dict[str, Any]:
     """A `consolidated` assessment from already-read individual ones (see formats.read_assessment).
@@ -49,8 +70,7 @@ def consolidate(q: Questionnaire, participants: list[dict[str, Any]], show_names
     the team decided and wins over the proposal. Duplicates must be removed before (see `check_set`).
     """
     agreed = agreed or {}
-    first = participants[0] if participants else {}
-    structure = dict(first.get("structure") or {"name": "", "type": None})
+    structure = common_structure(participants)
     merged = new_assessment(q, structure.get("type"), structure.get("name", ""), kind="consolidated")
     merged["structure"] = structure
     labels = []
@@ -90,13 +110,14 @@ def consolidate(q: Questionnaire, participants: list[dict[str, Any]], show_names
 def check_set(q: Questionnaire, files: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """Sort read files into those to merge and those set aside, with French reasons.
 
-    `files` are (file name, read assessment). Same file twice → kept once; another structure →
-    merged but flagged, since a facilitator may have typed the name differently.
+    `files` are (file name, read assessment). Same file twice → kept once; two versions of one
+    participant's file (same id, other answers) → the most recent is kept; another structure or
+    another structure type → merged but flagged, since a participant may have typed it differently.
     """
     kept: list[tuple[str, dict[str, Any]]] = []
     notes: list[dict[str, str]] = []
     seen: dict[str, str] = {}
-    names: dict[str, str] = {}
+    by_id: dict[str, int] = {}
     for name, a in files:
         if a.get("kind") == "consolidated":
             notes.append({"file": name, "level": "refused",
@@ -104,17 +125,44 @@ def check_set(q: Questionnaire, files: list[tuple[str, dict[str, Any]]]) -> dict
             continue
         fp = fingerprint(a)
         if fp in seen:
-            notes.append({"file": name, "level": "refused", "message": f"Même fichier que « {seen[fp]} » : compté une seule fois."})
+            notes.append({"file": name, "level": "refused",
+                          "message": f"Même fichier que « {seen[fp]} » : compté une seule fois."})
             continue
         seen[fp] = name
+        aid = str(a.get("id") or "")
+        if aid and aid in by_id:
+            index = by_id[aid]
+            other_name, other = kept[index]
+            if str(a.get("updated") or "") > str(other.get("updated") or ""):
+                kept[index] = (name, a)
+                newer, older = name, other_name
+            else:
+                newer, older = other_name, name
+            notes.append({"file": older, "level": "refused",
+                          "message": f"Version plus ancienne de la même évaluation que « {newer} » : seule la plus "
+                                     "récente est comptée."})
+            continue
+        if aid:
+            by_id[aid] = len(kept)
+        kept.append((name, a))
+    names: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for _, a in kept:
         struct = ((a.get("structure") or {}).get("name") or "").strip()
         key = " ".join(struct.lower().split())
         if key:
             names.setdefault(key, struct)
-        kept.append((name, a))
+        stype = (a.get("structure") or {}).get("type")
+        if stype:
+            types.setdefault(stype, q.type_label(stype))
     if len(names) > 1:
         listed = ", ".join(f"« {v} »" for v in names.values())
         notes.append({"file": "", "level": "warning",
                       "message": f"Les fichiers nomment plusieurs structures ({listed}) : vérifiez qu'ils viennent "
                                  "tous de la même structure."})
+    if len(types) > 1:
+        listed = ", ".join(f"« {v} »" for v in types.values())
+        notes.append({"file": "", "level": "warning",
+                      "message": f"Les fichiers indiquent plusieurs types de structure ({listed}) : la synthèse "
+                                 "retient le plus fréquent, que vous pouvez changer."})
     return {"kept": kept, "notes": notes}

@@ -18,3 +18,12 @@ def test_deltas_rises_falls_and_done_actions(mini) -> None:
     assert [x["criterion"] for x in r["rose"]] == ["AA-ONE-01"]
     assert [x["criterion"] for x in r["fell"]] == ["AA-ONE-02"]
     assert [x["id"] for x in r["plan_done"]] == ["a"]
+
+
+def test_unscored_sides_give_no_delta_and_non_levels_are_not_rises(mini) -> None:
+    old = assessment({"AA-ONE-01": "dk", "AA-ONE-02": 2})
+    new = assessment({"AA-ONE-01": 3, "AA-ONE-02": "na"})
+    r = compare(mini, old, new)
+    assert r["rose"] == [] and r["fell"] == []
+    assert r["pillars"]["BB"] == {"old": None, "new": None, "delta": None}
+    assert r["overall_delta"] == pytest.approx(r["new"]["overall"] - r["old"]["overall"])

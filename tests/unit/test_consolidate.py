@@ -32,7 +32,7 @@ def test_criterion_stats(values, proposed, spread, divergent, clarify) -> None:
 
 def test_consolidated_file_keeps_roles_not_names_unless_asked(mini) -> None:
     people = [assessment({"AA-ONE-01": v}, id=str(n)) for n, v in enumerate((1, 2, 4))]
-    for p, role in zip(people, ("direction", "parcours", "benevole")):
+    for p, role in zip(people, ("direction", "parcours", "benevole"), strict=True):
         p["respondent"] = {"name": "Nom " + role, "role": role}
     merged = consolidate(mini, people)
     assert merged["kind"] == "consolidated"
@@ -57,3 +57,54 @@ def test_same_file_twice_is_counted_once_and_other_structure_is_flagged(mini) ->
     assert [n for n, _ in result["kept"]] == ["a.json", "b.json"]
     messages = " ".join(n["message"] for n in result["notes"])
     assert "Même fichier" in messages and "plusieurs structures" in messages
+
+
+def test_two_versions_of_one_participant_keep_the_most_recent(mini) -> None:
+    early = assessment({"AA-ONE-01": 1}, id="p1", updated="2026-01-01T10:00:00Z")
+    late = assessment({"AA-ONE-01": 3}, id="p1", updated="2026-02-01T10:00:00Z")
+    other = assessment({"AA-ONE-01": 2}, id="p2")
+    result = check_set(mini, [("tot.json", early), ("autre.json", other), ("tard.json", late)])
+    assert [(n, a["answers"]["AA-ONE-01"]["value"]) for n, a in result["kept"]] == [("tard.json", 3), ("autre.json", 2)]
+    note = next(n for n in result["notes"] if n["file"] == "tot.json")
+    assert note["level"] == "refused" and "plus récente" in note["message"] and "tard.json" in note["message"]
+
+
+def test_a_consolidated_file_is_refused_and_several_types_are_flagged(mini) -> None:
+    merged = consolidate(mini, [assessment({"AA-ONE-01": 2}, id="x")])
+    a = assessment({"AA-ONE-01": 2}, id="a")
+    b = assessment({"AA-ONE-01": 3}, stype="EI", id="b")
+    result = check_set(mini, [("synthese.json", merged), ("a.json", a), ("b.json", b)])
+    assert [n for n, _ in result["kept"]] == ["a.json", "b.json"]
+    messages = {n["file"]: n["message"] for n in result["notes"]}
+    assert "déjà une synthèse" in messages["synthese.json"]
+    assert "plusieurs types de structure" in messages[""]
+
+
+def test_the_merged_structure_is_the_one_named_most_often(mini) -> None:
+    people = [assessment({}, id=str(n)) for n in range(4)]
+    people[0]["structure"] = {"name": "", "type": None}
+    people[1]["structure"] = {"name": "ACI du Val", "type": "EI"}
+    people[2]["structure"] = {"name": "ACI du Val", "type": "ACI"}
+    people[3]["structure"] = {"name": "Autre nom", "type": "ACI"}
+    assert consolidate(mini, people)["structure"] == {"name": "ACI du Val", "type": "ACI"}
+    assert consolidate(mini, [])["structure"] == {"name": "", "type": None}
+
+
+def test_stats_hold_roles_and_comments_by_anonymous_label(mini) -> None:
+    people = [assessment({"AA-ONE-01": {"value": v, "comment": f"avis {v}"}}, id=str(v)) for v in (1, 4)]
+    people[1]["respondent"] = {"name": "Camille", "role": "parcours"}
+    st = consolidate(mini, people)["stats"]["AA-ONE-01"]
+    assert st["roles"] == ["direction", "parcours"] and st["values"] == [1, 4]
+    assert st["comments"] == [{"label": "Participant 1", "role": "direction", "text": "avis 1"},
+                              {"label": "Participant 2", "role": "parcours", "text": "avis 4"}]
+    assert "Camille" not in str(consolidate(mini, people))
+
+
+def test_agreed_na_on_a_core_criterion_is_not_kept(mini) -> None:
+    people = [assessment({"AA-ONE-01": 2}, id="1")]
+    merged = consolidate(mini, people, agreed={"AA-ONE-01": {"value": "na", "reason": "?"},
+                                               "AA-ONE-02": {"value": "dk", "reason": ""},
+                                               "AA-ONE-03": {"value": "beaucoup"}})
+    assert merged["answers"]["AA-ONE-01"] == {"value": None}
+    assert merged["answers"]["AA-ONE-02"] == {"value": "dk", "agreed": True}
+    assert "AA-ONE-03" not in merged["answers"]
