@@ -1,4 +1,4 @@
-"""`python -m cap`: validate, score, report, plan, consolidate, compare, aggregate.
+"""`python -m cap`: validate, score, report, plan, consolidate, compare, evolution, aggregate.
 
 Library errors become one French line on stderr and exit code 1 (2 for usage errors), in one place.
 """
@@ -133,6 +133,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evolution(args: argparse.Namespace) -> int:
+    from .evolution import evolution_page, order
+    q = _questionnaire(args)
+    ordered = order([(path, _read(q, path)) for path in args.files])
+    for note in ordered["notes"]:
+        print(f"{note['file'] or 'ensemble'} : {note['message']}", file=sys.stderr)
+    if len(ordered["kept"]) < 2:
+        raise CapError("Il faut au moins deux évaluations différentes pour voir une évolution.")
+    _write(evolution_page(q, [a for _, a in ordered["kept"]]), args.output)
+    return 0
+
+
 def _read_any(q: Questionnaire, path: str) -> dict[str, Any]:
     data = parse_text(Path(path).read_bytes())
     if data.get("kind") == ANONYMOUS_KIND:
@@ -198,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("evolution", help="évolution dans le temps de plusieurs évaluations (HTML imprimable)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_evolution)
     p = sub.add_parser("aggregate", help="statistiques réseau à partir de nombreux fichiers")
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true")

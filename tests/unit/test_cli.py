@@ -56,6 +56,8 @@ def test_report_plan_csv_consolidate_compare_aggregate(files, tmp_path) -> None:
     merged = json.loads((tmp_path / "merged.json").read_text(encoding="utf-8"))
     assert merged["kind"] == "consolidated" and merged["answers"]["AA-ONE-01"] == {"value": 2}
     assert "Critères en progrès : 1" in run("compare", *map(str, files)).stdout
+    assert run("evolution", *map(str, files), "-o", str(tmp_path / "evo.html")).returncode == 0
+    assert "Évolution dans le temps" in (tmp_path / "evo.html").read_text(encoding="utf-8")
     out = run("aggregate", *map(str, files), "--json", "--html", str(tmp_path / "reseau.html"))
     assert json.loads(out.stdout)["count"] == 2
     assert (tmp_path / "reseau.html").exists()
