@@ -125,13 +125,20 @@ def on_post_build(config: Any) -> None:
     _write_service_worker(site)
 
 
+def _unused_search_language(path: Path) -> bool:
+    """Material ships search support for every language; this French site loads only French."""
+    if "lunr" not in path.parts:
+        return False
+    return path.name not in ("lunr.stemmer.support.min.js", "lunr.fr.min.js", "lunr.multi.min.js")
+
+
 def _write_service_worker(site: Path) -> None:
     """Precache every file of the build; the cache name is the hash of all their contents."""
     template = ROOT / "site_config" / "assets" / "sw-template.js"
     if not template.exists():
         return
     files = sorted(p for p in site.rglob("*") if p.is_file() and p.name not in ("sw.js", "sitemap.xml.gz")
-                   and not p.name.endswith(".map"))
+                   and not p.name.endswith(".map") and not _unused_search_language(p))
     digest = hashlib.sha256()
     urls = []
     for p in files:

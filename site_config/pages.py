@@ -52,7 +52,7 @@ def _offer_links(ctx: Context, ids: tuple[str, ...] | list[str]) -> str:
 def criterion_html(ctx: Context, c: Criterion, for_print: bool = False) -> str:
     q = ctx.q
     levels = "".join(f'<tr><th scope="row">{lv.level} · {e(q.scale.levels[lv.level - 1].label)}</th>'
-                     f'<td>{e(lv.text)}</td>' + ('<td class="cap-box" aria-hidden="true">☐</td>' if for_print else "")
+                     f'<td>{e(lv.text)}</td>' + ('<td class="cap-tick" aria-hidden="true">☐</td>' if for_print else "")
                      + "</tr>" for lv in c.levels)
     facts = [f"Niveau attendu par le réseau : <strong>{c.requirement}</strong>",
              f"Poids : {fmt.number(c.weight)}"]

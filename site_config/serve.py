@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import email.utils
 import functools
 import gzip
 import http.server
@@ -37,12 +38,18 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         gzip_ok = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (gzip_ok and path.endswith(COMPRESSIBLE) and os.path.isfile(path)):
             return super().send_head()
+        modified = email.utils.formatdate(int(os.stat(path).st_mtime), usegmt=True)
+        if self.headers.get("If-Modified-Since") == modified:
+            self.send_response(304)  # revalidation is cheap, as with the plain files
+            self.end_headers()
+            return None
         with open(path, "rb") as f:
             body = gzip.compress(f.read(), compresslevel=6, mtime=0)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(path))
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", modified)
         self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         return io.BytesIO(body)

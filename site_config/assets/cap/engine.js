@@ -16,8 +16,11 @@ export function createEngine(base, { onState = () => {} } = {}) {
     pending.clear();
   };
 
+  // boot.js (in <head>) may have started the worker already; take it over with its early news.
+  const boot = window.capBoot && !window.capBoot.taken ? window.capBoot : null;
+  if (boot) boot.taken = true;
   try {
-    worker = new Worker(new URL("assets/cap/worker.js", new URL(base, document.baseURI)), { type: "module" });
+    worker = boot?.worker || new Worker(new URL("assets/cap/worker.js", new URL(base, document.baseURI)), { type: "module" });
   } catch (err) {
     queueMicrotask(() => fail(`le navigateur n'a pas pu lancer le calcul (${err.message})`));
     return { ready, call: () => Promise.reject(new Error("moteur indisponible")) };
@@ -26,7 +29,7 @@ export function createEngine(base, { onState = () => {} } = {}) {
     event.preventDefault();
     fail(event.message || "erreur au chargement du moteur de calcul");
   });
-  worker.addEventListener("message", ({ data }) => {
+  const onMessage = ({ data }) => {
     if (data.id === 0) {
       if (data.op === "ready") { onState("ready", data.data); settle.resolve(data.data); }
       else fail(data.error?.message || "erreur au chargement du moteur de calcul");
@@ -37,7 +40,16 @@ export function createEngine(base, { onState = () => {} } = {}) {
     pending.delete(data.id);
     if (data.ok) request.resolve(data.data);
     else request.reject(Object.assign(new Error(data.error.message), data.error));
-  });
+  };
+  worker.addEventListener("message", onMessage);
+  if (boot?.worker === worker) {
+    worker.removeEventListener("message", boot.onMessage);
+    worker.removeEventListener("error", boot.onError);
+    queueMicrotask(() => {
+      if (boot.error) fail(boot.error);
+      boot.early.splice(0).forEach((data) => onMessage({ data }));
+    });
+  }
 
   async function call(op, payload = {}) {
     await ready;
