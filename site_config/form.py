@@ -12,6 +12,11 @@ from html import escape
 from cap.model import Criterion, Questionnaire
 
 
+# Drawn by CSS when its radio is checked or focused (sibling selectors: `:has()` on 500 labels
+# made every change restyle the whole page).
+FRAME = '<span class="cap-frame" aria-hidden="true"></span>'
+
+
 def e(text: object) -> str:
     return escape("" if text is None else str(text), quote=True)
 
@@ -20,13 +25,13 @@ def _criterion(q: Questionnaire, c: Criterion) -> str:
     cid = e(c.id)
     applies = f' data-applies="{e(" ".join(c.applies_to))}"' if c.applies_to else ""
     levels = "".join(
-        f'<label class="cap-choice cap-level-{lv.level}"><input type="radio" name="{cid}" value="{lv.level}">'
+        f'<label class="cap-choice cap-level-{lv.level}"><input type="radio" name="{cid}" value="{lv.level}">{FRAME}'
         f'<span class="cap-choice-head">{lv.level} · {e(q.scale.levels[lv.level - 1].label)}</span>'
         f'<span class="cap-choice-text">{e(lv.text)}</span></label>' for lv in c.levels)
-    others = (f'<label class="cap-choice cap-other"><input type="radio" name="{cid}" value="dk">'
+    others = (f'<label class="cap-choice cap-other"><input type="radio" name="{cid}" value="dk">{FRAME}'
               f'<span class="cap-choice-head">{e(q.scale.dk_label)}</span></label>')
     if not c.core:
-        others += (f'<label class="cap-choice cap-other"><input type="radio" name="{cid}" value="na">'
+        others += (f'<label class="cap-choice cap-other"><input type="radio" name="{cid}" value="na">{FRAME}'
                    f'<span class="cap-choice-head">{e(q.scale.na_label)}</span></label>')
     note = (f'<p class="cap-excluded" hidden>Ce critère ne concerne pas votre type de structure : {e(c.applies_note)} '
             'Vous pouvez passer au suivant.</p>') if c.applies_to else ""
