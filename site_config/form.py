@@ -11,7 +11,6 @@ from html import escape
 
 from cap.model import Criterion, Questionnaire
 
-
 # Drawn by CSS when its radio is checked or focused (sibling selectors: `:has()` on 500 labels
 # made every change restyle the whole page).
 FRAME = '<span class="cap-frame" aria-hidden="true"></span>'

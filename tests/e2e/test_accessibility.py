@@ -89,6 +89,7 @@ def test_focus_is_visible_on_answers(page, server) -> None:
     radio = page.locator('input[name="ID-PROJ-01"][value="1"]')
     radio.focus()
     page.keyboard.press("ArrowRight")
-    outline = page.evaluate("""() => { const frame = document.activeElement.closest('label').querySelector('.cap-frame');
+    outline = page.evaluate("""() => {
+        const frame = document.activeElement.closest('label').querySelector('.cap-frame');
         const s = getComputedStyle(frame); return [s.outlineStyle, s.outlineWidth]; }""")
     assert outline[0] != "none" and outline[1] != "0px"
