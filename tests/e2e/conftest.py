@@ -117,7 +117,7 @@ def page(browser, server):
 def open_assessment(page, server: str, wait_ready: bool = True) -> None:
     page.goto(server + "evaluer.html")
     if wait_ready:
-        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
 
 
 def wait_scored(page) -> None:

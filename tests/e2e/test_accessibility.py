@@ -43,7 +43,7 @@ def a11y_page(browser, server):
 def test_page_has_no_serious_violation(a11y_page, server, path: str) -> None:
     a11y_page.goto(server + path)
     if path == "evaluer.html":
-        a11y_page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        a11y_page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     violations = axe_violations(a11y_page)
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
 
@@ -51,7 +51,7 @@ def test_page_has_no_serious_violation(a11y_page, server, path: str) -> None:
 def test_assessment_states_have_no_serious_violation(a11y_page, server, tmp_path: Path) -> None:
     page = a11y_page
     page.goto(server + "evaluer.html")
-    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     checks = {"vide": axe_violations(page)}
     page.locator('input[name="ID-PROJ-01"][value="2"]').check()
     page.locator('input[name="ID-CONC-03"][value="na"]').check()
@@ -76,7 +76,7 @@ def test_no_horizontal_scroll_on_a_360px_phone(browser, server, path: str) -> No
     page = new_page(browser, server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page.goto(server + path)
     if path == "evaluer.html":
-        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
         page.click('[data-action="example"]')
         wait_scored(page)
     width = page.evaluate("() => document.documentElement.scrollWidth")

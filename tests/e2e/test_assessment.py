@@ -73,7 +73,7 @@ def test_newcomer_answers_sees_engine_scores_exports_and_finds_everything_after_
     assert "Dernier export" in page.inner_text("[data-export-note]")
 
     page.reload()
-    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     assert page.input_value("#cap-structure-name") == "ACI des Quatre Chemins"
     assert page.input_value('select[name="structure-type"]') == "ACI"
     assert page.is_checked('input[name="ID-GOUV-01"][value="4"]')
@@ -230,7 +230,7 @@ def test_engine_failure_is_explained_and_answers_are_still_saved(browser, server
 def test_full_storage_is_reported(browser, server) -> None:
     page = new_page(browser, server)
     page.goto(server + "evaluer.html")
-    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     page.evaluate("""() => { Storage.prototype.setItem = function () {
         throw new DOMException('plein', 'QuotaExceededError'); }; }""")
     answer(page, "ID-PROJ-01", "3")
@@ -245,7 +245,7 @@ def test_disabled_storage_is_reported_and_the_page_still_works(browser, server) 
     page.add_init_script("""Storage.prototype.setItem = function () {
         throw new DOMException('refusé', 'SecurityError'); };""")
     page.goto(server + "evaluer.html")
-    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     assert "désactivé" in alerts(page)
     answer(page, "ID-PROJ-01", "4")
     wait_scored(page)
@@ -262,7 +262,7 @@ def test_works_under_a_sub_path(browser, site) -> None:
         assert url.endswith("/cap-en-ligne/")
         page = new_page(browser, url)
         page.goto(url + "evaluer.html")
-        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
         answer(page, "ID-PROJ-01", "4")
         wait_scored(page)
         assert float(page.get_attribute('[data-score="overall"]', "data-value")) == pytest.approx(100)

@@ -38,11 +38,11 @@ def wait_offline_ready(page, timeout_s: float = 120) -> None:
 def test_visit_once_then_work_offline(browser, server) -> None:
     page = new_page(browser, server)
     page.goto(server + "evaluer.html")
-    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     wait_offline_ready(page)
     page.context.set_offline(True)
     page.reload()
-    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     page.locator('input[name="ID-PROJ-01"][value="4"]').check()
     page.locator('input[name="ID-PROJ-02"][value="2"]').check()
     wait_scored(page)
@@ -62,7 +62,7 @@ def test_new_version_is_announced_and_replaces_the_cache_with_answers_intact(bro
     try:
         page = new_page(browser, url)
         page.goto(url + "evaluer.html")
-        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
         page.locator('input[name="ID-GOUV-01"][value="3"]').check()
         wait_scored(page)
         wait_offline_ready(page)
@@ -75,12 +75,12 @@ def test_new_version_is_announced_and_replaces_the_cache_with_answers_intact(bro
         _write_service_worker(Path(copy))
 
         page.reload()  # still the old version, from the old cache; the browser finds the new worker
-        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
         assert "nouvelle version" not in page.inner_text("h1")
         page.wait_for_selector("[data-action=update-site]", timeout=120_000)
         with page.expect_navigation():
             page.click("[data-action=update-site]")
-        page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+        page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
         assert "nouvelle version" in page.inner_text("h1")
         assert page.is_checked('input[name="ID-GOUV-01"][value="3"]')
         new = page.evaluate("async () => (await caches.keys()).filter(n => n.startsWith('cap-en-ligne-'))")

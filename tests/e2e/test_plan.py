@@ -82,7 +82,7 @@ def test_plan_from_answers_edited_kept_after_reload_csv_and_pdf(page, server, tm
     page.wait_for_timeout(400)  # text is saved after a short pause
 
     page.reload()
-    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     wait_scored(page)
     page.wait_for_selector(".cap-action")
     texts = page.locator(".cap-action textarea").evaluate_all("els => els.map(e => e.value)")

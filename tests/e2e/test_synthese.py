@@ -250,7 +250,7 @@ def test_six_files_merge_flags_meeting_reload_plan_and_anonymised_export(page, s
 
     # The Évaluer page opens the consolidated assessment with the same scores.
     page.click('[data-action="open-evaluer"]')
-    page.wait_for_selector("#cap-app[data-state=ready]", timeout=120_000)
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     wait_scored(page)
     assert page.input_value("#cap-structure-name") == STRUCTURE
     assert float(page.get_attribute('[data-score="overall"]', "data-value")) == pytest.approx(

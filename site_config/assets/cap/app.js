@@ -115,23 +115,55 @@ function fill({ fresh = false } = {}) {
   form.elements["structure-type"].value = a.structure?.type || "";
   form.elements["respondent-role"].value = a.respondent?.role || "";
   form.elements["respondent-name"].value = a.respondent?.name || "";
-  for (const [cid, answer] of Object.entries(a.answers || {})) {
-    const radio = form.querySelector(`input[type=radio][name="${CSS.escape(cid)}"][value="${CSS.escape(String(answer.value))}"]`);
-    if (radio) radio.checked = true;
-    const comment = form.elements[`comment:${cid}`];
-    if (comment && answer.comment) { comment.value = answer.comment; comment.closest("details").open = true; }
-    const justification = form.elements[`justification:${cid}`];
-    if (justification && answer.justification) justification.value = answer.justification;
-  }
   for (const [iid, value] of Object.entries(a.indicators || {})) {
     const input = form.elements[`indicator:${iid}`];
     if (input) input.value = value;
   }
-  const touched = new Set(Object.keys(a.answers || {}));
-  $$(".cap-criterion").forEach((fieldset) => {
-    if (!fresh || touched.has(fieldset.dataset.criterion)) updateCriterion(fieldset);
+  fillAnswers(form, { fresh });
+}
+
+// Puts the saved answers into the criteria found in `scope` (the form, or a criterion just added).
+function fillAnswers(scope, { fresh = false } = {}) {
+  const answers = state.a.answers || {};
+  for (const [cid, answer] of Object.entries(answers)) {
+    const radio = scope.querySelector(`input[type=radio][name="${CSS.escape(cid)}"][value="${CSS.escape(String(answer.value))}"]`);
+    if (radio) radio.checked = true;
+    const comment = scope.querySelector(`textarea[name="comment:${CSS.escape(cid)}"]`);
+    if (comment && answer.comment) { comment.value = answer.comment; comment.closest("details").open = true; }
+    const justification = scope.querySelector(`textarea[name="justification:${CSS.escape(cid)}"]`);
+    if (justification && answer.justification) justification.value = answer.justification;
+  }
+  const fieldsets = scope.matches?.(".cap-criterion") ? [scope] : $$(".cap-criterion", scope);
+  fieldsets.forEach((fieldset) => {
+    if (!fresh || fieldset.dataset.criterion in answers) updateCriterion(fieldset);
   });
-  applyType();
+  applyType(fieldsets);
+}
+
+// The later pillars come as templates (a lighter first screen). Move their criteria into the
+// page a few at a time when the browser is idle, so no task grows long on a slow phone, and
+// restore their answers. `data-form="complete"` says the whole form is there.
+function insertDeferredPillars() {
+  const later = window.requestIdleCallback || ((cb) => setTimeout(() => cb({ timeRemaining: () => 8 }), 1));
+  const queue = $$("template[data-deferred-pillar]").flatMap((template) => {
+    const nodes = Array.from(template.content.childNodes);
+    return nodes.map((node, n) => ({ node, template, last: n === nodes.length - 1 }));
+  });
+  const step = (deadline) => {
+    do {
+      const item = queue.shift();
+      if (!item) break;
+      item.template.before(item.node);
+      if (item.node.classList?.contains("cap-criterion")) {
+        fillAnswers(item.node, { fresh: true });
+        if (state.easyRead) item.node.querySelector("details.cap-easy").open = true;
+      }
+      if (item.last) item.template.remove();
+    } while (queue.length && deadline.timeRemaining() > 4);
+    if (queue.length) later(step, { timeout: 200 });
+    else root.dataset.form = "complete";
+  };
+  later(step, { timeout: 200 });
 }
 
 function updateCriterion(fieldset) {
@@ -147,9 +179,10 @@ function updateCriterion(fieldset) {
   if (fieldset.classList.contains("is-answered") !== Boolean(checked)) fieldset.classList.toggle("is-answered");
 }
 
-function applyType() {
+function applyType(fieldsets = $$(".cap-criterion")) {
   const type = form.elements["structure-type"].value;
-  for (const fieldset of $$(".cap-criterion[data-applies]")) {
+  for (const fieldset of fieldsets) {
+    if (!fieldset.dataset.applies) continue;
     const excluded = Boolean(type) && !fieldset.dataset.applies.split(" ").includes(type);
     if (fieldset.classList.contains("is-excluded") === excluded) continue;
     fieldset.classList.toggle("is-excluded", excluded);
@@ -196,6 +229,7 @@ function onFormEvent(event) {
 }
 
 function setEasyRead(on) {
+  state.easyRead = on;
   $$("details.cap-easy").forEach((d) => { d.open = on; });
   try { localStorage.setItem("cap-en-ligne:easy-read", on ? "1" : ""); } catch { /* preference only */ }
 }
@@ -467,6 +501,7 @@ function start() {
   try { easy = localStorage.getItem("cap-en-ligne:easy-read") === "1"; } catch { /* preference only */ }
   form.elements["easy-read"].checked = easy;
   if (easy) setEasyRead(true);
+  insertDeferredPillars();
 }
 
 start();
