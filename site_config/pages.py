@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from cap import fmt
-from cap.model import Criterion, Pillar, Questionnaire
+from cap.model import Criterion, Questionnaire
 from cap.score import score
 
 PILLAR_PAGES = {"ID": "piliers/identite.md", "SR": "piliers/services.md", "SU": "piliers/supports.md",
@@ -232,7 +232,3 @@ def render(name: str, arg: str, ctx: Context) -> str:
     if renderer is None:
         raise MarkerError(f"{ctx.page} : marqueur inconnu « cap:{name} » (connus : {', '.join(sorted(RENDERERS))})")
     return renderer(ctx, arg)
-
-
-def pillar_of(p: Pillar) -> str:
-    return PILLAR_PAGES[p.id]

@@ -202,7 +202,6 @@ tr.theme th { font-weight: normal; padding-left: 6mm; }
 .swatch.expected { border-top: 2px dashed #b34700; }
 .offer { break-inside: avoid; margin-bottom: 3mm; }
 .offer .ext { font-size: 9pt; color: #555; }
-.summary { break-before: page; }
 .summary .facts { color: #444; margin-top: -2mm; }
 .summary-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; align-items: center; }
 .summary-grid .cap-chart { flex-direction: column; align-items: flex-start; }
@@ -283,8 +282,8 @@ def indicators_block(q: Questionnaire, a: dict[str, Any]) -> str:
             f'<thead><tr><th scope="col">Indicateur</th><th scope="col">Valeur</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
-def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any], p: dict[str, Any]) -> str:
-    """One page for the board, the general assembly and partners."""
+def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any]) -> str:
+    """One page for the board, the general assembly and partners (printed on its own)."""
     structure = a.get("structure") or {}
     pillars = "".join(f'<tr><th scope="row">{esc(pl.title)}</th><td>{fmt.percent(s["pillars"][pl.id]["percent"])}</td>'
                       f'<td>{fmt.percent(s["pillars"][pl.id]["expected"])}</td></tr>' for pl in q.pillars)
@@ -333,7 +332,5 @@ def plan_page(q: Questionnaire, a: dict[str, Any]) -> str:
 
 def summary_page(q: Questionnaire, a: dict[str, Any]) -> str:
     """The one-page summary alone."""
-    s = score(q, a)
-    p = suggestions(q, a, s)
     name = (a.get("structure") or {}).get("name") or "Structure sans nom"
-    return _page(f"Synthèse — {name}", summary_section(q, a, s, p).replace('class="summary"', 'class="summary-only"'))
+    return _page(f"Synthèse — {name}", summary_section(q, a, score(q, a)))

@@ -4,7 +4,6 @@ Playwright, and two checks on every page: no console error, no request to anothe
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -131,7 +130,3 @@ def wait_scored(page) -> None:
 def scores_on_page(page) -> dict[str, str]:
     return page.eval_on_selector_all(
         "[data-score]", "els => Object.fromEntries(els.map(e => [e.dataset.score, e.dataset.value]))")
-
-
-def chromium_missing() -> bool:
-    return chromium_path() is None and shutil.which("chromium") is None

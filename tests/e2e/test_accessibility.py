@@ -34,7 +34,8 @@ def axe_violations(page) -> list[dict]:
 @pytest.fixture()
 def a11y_page(browser, server):
     # axe is injected as a script: allow it despite the site's Content-Security-Policy.
-    page = new_page(browser, server, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = new_page(browser, server, bypass_csp=True, viewport={"width": 1280, "height": 900},
+                    reduced_motion="reduce")
     yield page
     page.context.close()
 
