@@ -14,9 +14,9 @@ Test hooks: `#cap-synthese[data-state]` / `#cap-evolution[data-state]` (loading,
 from __future__ import annotations
 
 import json
-from html import escape
 
 from cap.model import Criterion, Questionnaire
+from cap.report import esc as e
 
 # Regions of France (mainland and overseas), for the optional region of the anonymised export:
 # a list rather than free text, so that nothing identifying can be typed into the file.
@@ -26,9 +26,6 @@ REGIONS = (
     "Provence-Alpes-Côte d'Azur", "Guadeloupe", "Guyane", "Martinique", "La Réunion", "Mayotte",
 )
 
-
-def e(text: object) -> str:
-    return escape("" if text is None else str(text), quote=True)
 
 
 def _labels(q: Questionnaire) -> str:

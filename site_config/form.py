@@ -7,17 +7,13 @@ from the worker. Test hooks (DESIGN.md): radios named by criterion id, `structur
 
 from __future__ import annotations
 
-from html import escape
-
 from cap.model import Criterion, Questionnaire
+from cap.report import esc as e
 
 # Drawn by CSS when its radio is checked or focused (sibling selectors: `:has()` on 500 labels
 # made every change restyle the whole page).
 FRAME = '<span class="cap-frame" aria-hidden="true"></span>'
 
-
-def e(text: object) -> str:
-    return escape("" if text is None else str(text), quote=True)
 
 
 def _criterion(q: Questionnaire, c: Criterion) -> str:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
-from typing import Any
 
 from cap import fmt
 from cap.model import Criterion, Questionnaire
+from cap.report import esc as e
 from cap.score import score
 
 PILLAR_PAGES = {"ID": "piliers/identite.md", "SR": "piliers/services.md", "SU": "piliers/supports.md",
@@ -33,9 +32,6 @@ class Context:
     page: str  # source path of the page, e.g. "piliers/identite.md"
     base: str  # relative path from the page to the site root, e.g. "../"
 
-
-def e(text: Any) -> str:
-    return escape("" if text is None else str(text), quote=True)
 
 
 def link(ctx: Context, target_md: str, anchor: str = "") -> str:

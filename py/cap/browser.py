@@ -37,19 +37,17 @@ def op_init(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def op_score(payload: dict[str, Any]) -> dict[str, Any]:
+    """Scores, their HTML, the indicators and the plan suggestions: everything a change redraws."""
     q, a = _q(), payload["assessment"]
     s = score(q, a)
-    return {"scores": s, "html": report.results_html(q, a),
+    p = suggestions(q, a, s)
+    return {"scores": s, "html": report.results_html(q, a, s, p), "plan": p,
             "indicators": indicator_values(q, a.get("indicators") or {})}
 
 
 def op_read(payload: dict[str, Any]) -> dict[str, Any]:
     assessment, warnings = read_assessment(payload["text"], _q())
     return {"assessment": assessment, "warnings": warnings}
-
-
-def op_plan(payload: dict[str, Any]) -> dict[str, Any]:
-    return suggestions(_q(), payload["assessment"])
 
 
 def op_catalogue(payload: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +101,7 @@ def op_anonymise(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "init": op_init, "score": op_score, "read": op_read, "plan": op_plan, "catalogue": op_catalogue, "report": op_report, "csv": op_csv,
+    "init": op_init, "score": op_score, "read": op_read, "catalogue": op_catalogue, "report": op_report, "csv": op_csv,
     "export": op_export, "consolidate": op_consolidate, "compare": op_compare, "anonymise": op_anonymise,
 }
 

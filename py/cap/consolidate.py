@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from .formats import new_assessment, now_iso
@@ -33,6 +34,16 @@ def criterion_stats(answers: list[Any]) -> dict[str, Any]:
         "divergent": spread is not None and spread >= DIVERGENT_SPREAD,
         "clarify": n > 0 and dk * 3 >= n and dk > 0,
     }
+
+
+def structure_names(assessments: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """The structure names the assessments give, one per spelling that differs beyond case and spaces."""
+    names: dict[str, str] = {}
+    for a in assessments:
+        name = ((a.get("structure") or {}).get("name") or "").strip()
+        if name:
+            names.setdefault(" ".join(name.lower().split()), name)
+    return names
 
 
 def fingerprint(assessment: dict[str, Any]) -> str:
@@ -145,13 +156,9 @@ def check_set(q: Questionnaire, files: list[tuple[str, dict[str, Any]]]) -> dict
         if aid:
             by_id[aid] = len(kept)
         kept.append((name, a))
-    names: dict[str, str] = {}
     types: dict[str, str] = {}
+    names = structure_names(a for _, a in kept)
     for _, a in kept:
-        struct = ((a.get("structure") or {}).get("name") or "").strip()
-        key = " ".join(struct.lower().split())
-        if key:
-            names.setdefault(key, struct)
         stype = (a.get("structure") or {}).get("type")
         if stype:
             types.setdefault(stype, q.type_label(stype))

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import fmt
 from .compare import compare
+from .consolidate import structure_names
 from .model import Questionnaire
 from .report import _page, esc
 from .score import score
@@ -50,11 +51,7 @@ def order(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         seen[key] = name
         kept.append((name, a))
     kept.sort(key=lambda item: date_of(item[1]))  # stable: equal dates keep the order given
-    names: dict[str, str] = {}
-    for _, a in kept:
-        struct = ((a.get("structure") or {}).get("name") or "").strip()
-        if struct:
-            names.setdefault(" ".join(struct.lower().split()), struct)
+    names = structure_names(a for _, a in kept)
     if len(names) > 1:
         listed = ", ".join(f"« {v} »" for v in names.values())
         notes.append({"file": "", "level": "warning",

@@ -153,10 +153,11 @@ def clarify_block(q: Questionnaire, plan: dict[str, Any]) -> str:
     return f'<h3>À clarifier (« je ne sais pas »)</h3><ul class="cap-clarify">{items}</ul>'
 
 
-def results_html(q: Questionnaire, assessment: dict[str, Any]) -> str:
-    """The live results fragment of the assessment page."""
-    s = score(q, assessment)
-    p = suggestions(q, assessment, s)
+def results_html(q: Questionnaire, assessment: dict[str, Any], s: dict[str, Any] | None = None,
+                 p: dict[str, Any] | None = None) -> str:
+    """The live results fragment of the assessment page (scores and plan passed when already computed)."""
+    s = s or score(q, assessment)
+    p = p or suggestions(q, assessment, s)
     return (f'<section class="cap-results" aria-label="Résultats">{overall_block(s)}{radar(q, s)}'
             f'{scores_table(q, s)}<h3>Points forts</h3>{strengths_block(q, s)}'
             f'<h3>Priorités de progrès</h3>{gaps_block(q, p)}{clarify_block(q, p)}</section>')

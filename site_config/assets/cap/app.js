@@ -3,27 +3,16 @@
 import { createEngine } from "./engine.js";
 import { Store, StorageError } from "./storage.js";
 import { PlanEditor } from "./plan.js";
+import { READ_LIMIT, alertBox, download, frDate, now, printHtml, slug, uuid } from "./util.js";
 
 const root = document.getElementById("cap-app");
 const form = document.getElementById("cap-form");
 const $ = (selector, scope = root) => scope.querySelector(selector);
 const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selector));
 const FORMAT = { format: "cap-evaluation", format_version: 1 };
-const READ_LIMIT = 2_000_001; // the engine refuses above 2 MB; never read more than that
 
 const store = new Store();
 const state = { a: null, scoring: false, dirty: false, saveTimer: null, seq: 0 };
-
-function uuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-const frDate = (iso) => (iso ? new Date(iso).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" }) : "");
 
 function blank(name = "") {
   const stamp = now();
@@ -35,22 +24,9 @@ function blank(name = "") {
 
 // -- messages --------------------------------------------------------------------------------
 
-function alertUser(message, level = "error") {
-  const box = $("[data-alerts]");
-  const p = document.createElement("p");
-  p.className = `cap-alert cap-alert-${level}`;
-  p.textContent = message;
-  const close = document.createElement("button");
-  close.type = "button";
-  close.className = "cap-alert-close";
-  close.textContent = "Fermer";
-  close.addEventListener("click", () => p.remove());
-  p.append(" ", close);
-  box.append(p);
-  return p;
-}
-
-function clearAlerts() { $("[data-alerts]").replaceChildren(); }
+const alerts = alertBox($("[data-alerts]"));
+const alertUser = (message, level) => alerts.show(message, level);
+const clearAlerts = () => alerts.clear();
 
 function setEngineStatus(text) { $("[data-engine-status]").textContent = text; }
 
@@ -87,7 +63,7 @@ function refreshList() {
     const option = document.createElement("option");
     option.value = item.id;
     const kind = item.kind === "consolidated" ? " (synthèse)" : "";
-    option.textContent = `${item.title || item.name || "Sans nom"}${kind} — ${frDate(item.updated)}`;
+    option.textContent = `${item.title || item.name || "Sans nom"}${kind} — ${frDate(item.updated, true)}`;
     option.selected = item.id === state.a.id;
     return option;
   }));
@@ -102,7 +78,7 @@ function refreshExportNote() {
     note.textContent = "Pas encore exporté. Pensez à exporter votre fichier pour le garder ailleurs ou le transmettre à l'animateur.";
   } else {
     const late = meta.exported < state.a.updated ? " Des réponses ont changé depuis : exportez à nouveau." : "";
-    note.textContent = `Dernier export le ${frDate(meta.exported)}.${late}`;
+    note.textContent = `Dernier export le ${frDate(meta.exported, true)}.${late}`;
   }
 }
 
@@ -266,7 +242,7 @@ async function rescore() {
   try {
     const data = await engine.call("score", { assessment: state.a });
     render(data);
-    await planEditor.refresh();
+    await planEditor.refresh(data.plan);
     root.dataset.scored = String(seq); // tests wait for scored === changes
   } catch (err) {
     alertUser(`Le calcul a échoué : ${err.message}`);
@@ -289,21 +265,8 @@ function render(data) {
 
 // -- files ---------------------------------------------------------------------------------------
 
-function download(filename, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
 function fileStem() {
-  const name = (state.a.structure?.name || "evaluation").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "").toLowerCase().slice(0, 40) || "evaluation";
-  return `cap-${name}-${new Date().toISOString().slice(0, 10)}`;
+  return `cap-${slug(state.a.structure?.name, "evaluation")}-${new Date().toISOString().slice(0, 10)}`;
 }
 
 async function exportJson() {
@@ -368,10 +331,7 @@ async function importJson(input) {
 async function printDocument(summary) {
   try {
     const { html } = await engine.call("report", { assessment: state.a, summary });
-    const frame = $("[data-print-frame]");
-    frame.hidden = false;
-    frame.addEventListener("load", () => frame.contentWindow.print(), { once: true });
-    frame.srcdoc = html;
+    printHtml($("[data-print-frame]"), html);
   } catch (err) {
     alertUser(`Impression impossible : ${err.message}`);
   }
@@ -395,7 +355,6 @@ function open(assessment) {
   fill();
   refreshList();
   refreshExportNote();
-  planEditor.reset();
   rescore();
 }
 
@@ -451,8 +410,7 @@ const actions = {
     fill();
     refreshList();
     refreshExportNote();
-    planEditor.reset();
-    alertUser("Toutes vos données ont été effacées de cet appareil.", "success");
+      alertUser("Toutes vos données ont été effacées de cet appareil.", "success");
     rescore();
   },
 };

@@ -4,7 +4,7 @@
 import { createEngine } from "./engine.js";
 import { Store } from "./storage.js";
 import { alertBox, el, engineStatus, frDate, labelCells, printHtml, readFiles, renderSaved, setupDrop, uniqueName }
-  from "./synthese.js";
+  from "./util.js";
 
 function main(root) {
   const $ = (selector, scope = root) => scope.querySelector(selector);

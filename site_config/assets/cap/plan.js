@@ -2,21 +2,11 @@
 // structure keeps (action, owner as a role, month due, status, offers), its own actions, and
 // per-criterion target level and importance. Built with DOM nodes and textContent only.
 
+import { el } from "./util.js";
+
 const STATUS = [["todo", "À faire"], ["doing", "En cours"], ["done", "Fait"], ["dropped", "Abandonné"]];
 const IMPORTANCE = [["1", "Faible"], ["2", "Normale"], ["3", "Forte"]];
 const SHOWN = 8; // the first suggestions; the rest on demand, so the page stays readable on a phone
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (name === "text") node.textContent = value;
-    else if (name === "value" || name === "checked" || name === "selected") node[name] = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  node.append(...children.filter(Boolean));
-  return node;
-}
 
 function select(name, options, current, label) {
   const s = el("select", { name, "aria-label": label });
@@ -36,19 +26,17 @@ export class PlanEditor {
     root.addEventListener("input", (e) => { if (e.target.matches("textarea, input[type=text]")) this.onEdit(e, false); });
   }
 
-  reset() { this.lastKey = null; }
-
-  async refresh() {
+  // The plan comes with each score reply (engine op `score`), so it is not computed twice.
+  async refresh(plan = this.plan) {
+    this.plan = plan;
     const a = this.getAssessment();
     if (!this.catalogue) {
       this.catalogue = await this.engine.call("catalogue");
       this.criteria = Object.fromEntries(this.catalogue.criteria.map((c) => [c.id, c]));
       this.offers = Object.fromEntries(this.catalogue.offers.map((o) => [o.id, o]));
     }
-    const plan = await this.engine.call("plan", { assessment: a });
     // Do not rebuild under the user's fingers: typing in an action only saves.
     if (this.root.contains(document.activeElement) && document.activeElement.matches("textarea, input[type=text]")) {
-      this.pending = plan;
       return;
     }
     this.render(a, plan);
