@@ -181,7 +181,7 @@ async () => {
   const names = (await caches.keys()).filter((n) => n.startsWith("cap-en-ligne-"));
   if (names.length !== 1) return false;
   const cache = await caches.open(names[0]);
-  return Boolean(await cache.match(new URL("pyodide/pyodide.asm.wasm", reg.scope).href));
+  return (await cache.keys()).some((r) => r.url.endsWith("/pyodide.asm.wasm"));
 }
 """
 
@@ -200,14 +200,14 @@ worker.addEventListener("message", ({ data }) => {
 </script></body></html>
 """
 
-BARE_WORKER = """import { loadPyodide } from "./pyodide/pyodide.mjs";
+BARE_WORKER = """import { loadPyodide } from "./__PYODIDE_DIR__/pyodide.mjs";
 const root = new URL("./", import.meta.url);
 const at = () => performance.timeOrigin + performance.now();
 const marks = { worker_start: at() };
 try {
   const pyodide = await loadPyodide({
-    indexURL: new URL("pyodide/", root).href,
-    lockFileURL: new URL("pyodide/cap-lock.json", root).href,
+    indexURL: new URL("__PYODIDE_DIR__/", root).href,
+    lockFileURL: new URL("__PYODIDE_DIR__/cap-lock.json", root).href,
     stdout: () => {}, stderr: () => {},
   });
   marks.pyodide_loaded = at();
@@ -238,9 +238,9 @@ try {
 def snapshot(source: Path, target: Path) -> Path | None:
     """A copy of the built site, so that a rebuild during the run cannot mix two builds."""
     for _ in range(5):
-        needed = [source / "evaluer.html", source / "pyodide" / "pyodide.asm.wasm",
-                  source / "assets" / "cap" / "app.js"]
-        if all(p.exists() for p in needed):
+        needed = [source / "evaluer.html", source / "assets" / "cap" / "app.js"]
+        needed += list(source.glob("pyodide/*/pyodide.asm.wasm"))[:1]
+        if len(needed) == 3 and all(p.exists() for p in needed):
             try:
                 shutil.rmtree(target, ignore_errors=True)
                 shutil.copytree(source, target)
@@ -258,7 +258,8 @@ def make_bare(site: Path, folder: Path) -> Path:
     bundle = site / "assets" / "cap" / "questionnaire.json"
     (folder / "assets" / "cap" / "questionnaire.json").symlink_to(bundle.resolve())
     (folder / "bare.html").write_text(BARE_HTML, encoding="utf-8")
-    (folder / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
+    pyodide_dir = next(site.glob("pyodide/*/pyodide.asm.wasm")).parent.relative_to(site).as_posix()
+    (folder / "bare-worker.js").write_text(BARE_WORKER.replace("__PYODIDE_DIR__", pyodide_dir), encoding="utf-8")
     return folder
 
 

@@ -102,8 +102,17 @@ def on_post_build(config: Any) -> None:
     site = Path(config["site_dir"])
     assets = site / "assets" / "cap"
     assets.mkdir(parents=True, exist_ok=True)
+    npm = ROOT / "node_modules" / "pyodide"
+    if not (npm / "pyodide.mjs").exists():
+        raise PluginError("Pyodide est absent de node_modules : lancez « npm ci » (ou « make install »).")
+    # One folder per Pyodide version: a URL always means the same file, so the engine may take
+    # Pyodide's WebAssembly from the browser's HTTP cache without mixing versions (worker.js).
+    pyodide_dir = "pyodide/" + json.loads((npm / "package.json").read_text(encoding="utf-8"))["version"]
     for source in (ROOT / "site_config" / "assets" / "cap").iterdir():
-        if source.suffix in (".js", ".css"):
+        if source.name == "worker.js":
+            text = source.read_text(encoding="utf-8").replace("__PYODIDE_DIR__", pyodide_dir)
+            (assets / source.name).write_text(text, encoding="utf-8")
+        elif source.suffix in (".js", ".css"):
             shutil.copy2(source, assets / source.name)
     (assets / "questionnaire.json").write_text(json.dumps(_state["bundle"], ensure_ascii=False, separators=(",", ":")),
                                                encoding="utf-8")
@@ -113,11 +122,8 @@ def on_post_build(config: Any) -> None:
     schema_dir.mkdir(exist_ok=True)
     shutil.copy2(ROOT / "py" / "cap" / "schema" / "cap-evaluation.schema.json", schema_dir)
     shutil.copy2(ROOT / "questionnaire" / "schema.json", schema_dir / "questionnaire.schema.json")
-    npm = ROOT / "node_modules" / "pyodide"
-    if not (npm / "pyodide.mjs").exists():
-        raise PluginError("Pyodide est absent de node_modules : lancez « npm ci » (ou « make install »).")
-    target = site / "pyodide"
-    target.mkdir(exist_ok=True)
+    target = site / pyodide_dir
+    target.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
         shutil.copy2(npm / name, target / name)
     whl = wheel.build_wheel(ROOT / "py" / "cap", cap.__version__, target)

@@ -31,6 +31,9 @@ self.addEventListener("message", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !request.url.startsWith(ROOT)) return;
+  // The engine asks the browser's HTTP cache alone for Pyodide's WebAssembly (see worker.js):
+  // let it through; when it is not there, the engine asks again and this cache answers.
+  if (request.cache === "only-if-cached") return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     let url = request.url.split("#")[0];

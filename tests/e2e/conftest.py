@@ -54,18 +54,30 @@ def server(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    path = chromium_path()
-    if path is None:
+def playwright() -> Iterator[object]:
+    if chromium_path() is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium introuvable : installez le paquet Debian « chromium » (CI=true : pas d'impasse).")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=ARGS)
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright) -> Iterator[object]:
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
+    yield browser
+    browser.close()
+
+
+def profile_page(playwright, profile: Path, server: str):
+    """A page in a browser with a profile on disk, as a visitor's: unlike the test contexts
+    (kept in memory), its HTTP cache keeps large files such as Pyodide's WebAssembly."""
+    context = playwright.chromium.launch_persistent_context(profile, executable_path=chromium_path(), args=ARGS,
+                                                            locale="fr-FR")
+    return watched(context.pages[0] if context.pages else context.new_page(), server)
 
 
 class Watch:
@@ -92,7 +104,11 @@ class Watch:
 
 def new_page(browser, server: str, **context_args):
     context = browser.new_context(accept_downloads=True, locale="fr-FR", **context_args)
-    page = context.new_page()
+    return watched(context.new_page(), server)
+
+
+def watched(page, server: str):
+    context = page.context
     parts = urlsplit(server)
     watch = Watch(f"{parts.scheme}://{parts.netloc}")
     page.on("request", watch.on_request)

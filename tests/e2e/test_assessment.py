@@ -216,7 +216,7 @@ def test_several_assessments_rename_duplicate_delete(page, server) -> None:
 def test_engine_failure_is_explained_and_answers_are_still_saved(browser, server) -> None:
     page = new_page(browser, server)
     page.watch.allowed_errors.append("Failed to load resource")
-    page.context.route("**/pyodide/pyodide.asm.wasm", lambda route: route.abort())
+    page.context.route("**/pyodide.asm.wasm", lambda route: route.abort())
     page.goto(server + "evaluer.html")
     answer(page, "ID-PROJ-01", "3")  # the static form works before (and without) Python
     page.wait_for_selector("#cap-app[data-state=error]", timeout=120_000)
@@ -272,3 +272,37 @@ def test_works_under_a_sub_path(browser, site) -> None:
         page.context.close()
     finally:
         httpd.shutdown()
+
+
+SEARCH_ORDER = """(() => {
+  window.__searchAsked = [];
+  let engineAnswered = false;
+  const NativeWorker = window.Worker;
+  window.Worker = function (url, options) {
+    const worker = new NativeWorker(url, options);
+    worker.addEventListener('message', ({ data }) => { if (data && data.id === 0) engineAnswered = true; });
+    return worker;
+  };
+  window.Worker.prototype = NativeWorker.prototype;
+  const { open, send } = XMLHttpRequest.prototype;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) { this.__url = String(url);
+    return open.call(this, method, url, ...rest); };
+  XMLHttpRequest.prototype.send = function (body) {
+    if (this.__url.endsWith('search/search_index.json'))
+      window.__searchAsked.push(engineAnswered);
+    return send.call(this, body);
+  };
+})();"""
+
+
+def test_search_waits_for_the_engine_then_works(page, server) -> None:
+    """On the assessment page the search index is loaded once the engine has answered, so that
+    building it does not slow Pyodide's start-up; searching still works."""
+    page.add_init_script(SEARCH_ORDER)
+    open_assessment(page, server)
+    page.wait_for_function("() => window.__searchAsked.length === 1")
+    assert page.evaluate("() => window.__searchAsked") == [True]
+    page.locator(".md-search__input").click()
+    page.keyboard.type("gouvernance")
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    assert "gouvernance" in page.inner_text(".md-search-result").lower()

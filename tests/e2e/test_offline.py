@@ -10,7 +10,7 @@ import pytest
 from site_config.hooks import _write_service_worker
 from site_config.serve import serve_in_thread
 
-from tests.e2e.conftest import new_page, scores_on_page, wait_scored
+from tests.e2e.conftest import new_page, profile_page, scores_on_page, wait_scored
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +22,7 @@ OFFLINE_READY = """async () => {
     if (names.length !== 1) return false;
     const cache = await caches.open(names[0]);
     return Boolean(await cache.match(location.href)) &&
-           Boolean(await cache.match(new URL('pyodide/pyodide.asm.wasm', reg.scope).href));
+           (await cache.keys()).some(r => r.url.endsWith('/pyodide.asm.wasm'));
 }"""
 
 
@@ -51,6 +51,49 @@ def test_visit_once_then_work_offline(browser, server) -> None:
     assert page.locator("#SU-CONF-02").count() == 1
     page.goto(server)  # the site root maps to index.html
     assert "CAP en ligne" in page.title()
+    assert page.watch.foreign == [] and page.watch.errors == []
+    page.context.close()
+
+
+def wasm_responses(page) -> list:
+    """Responses for Pyodide's WebAssembly file, the engine worker's included."""
+    seen: list = []
+    page.context.on("response", lambda r: seen.append(r) if r.url.endswith("/pyodide.asm.wasm") else None)
+    return seen
+
+
+def test_repeat_visit_takes_the_webassembly_from_the_browser_cache(playwright, server, tmp_path) -> None:
+    """Chromium reuses the compiled WebAssembly only for its HTTP cache's copy (not the service
+    worker's): a repeat visit must take that file from the HTTP cache."""
+    page = profile_page(playwright, tmp_path / "profile", server)
+    page.goto(server + "evaluer.html")
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    wait_offline_ready(page)
+    seen = wasm_responses(page)
+    page.reload()
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    page.locator('input[name="ID-PROJ-01"][value="3"]').check()
+    wait_scored(page)
+    assert seen, "the engine did not ask for its WebAssembly file"
+    assert [(r.status, r.from_service_worker) for r in seen] == [(200, False)]
+    assert page.watch.foreign == [] and page.watch.errors == []
+    page.context.close()
+
+
+def test_offline_without_the_browser_cache_falls_back_to_the_offline_copy(playwright, server, tmp_path) -> None:
+    """When the browser has dropped its HTTP cache, the service worker's copy is used."""
+    page = profile_page(playwright, tmp_path / "profile", server)
+    page.goto(server + "evaluer.html")
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    wait_offline_ready(page)
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+    page.context.set_offline(True)
+    seen = wasm_responses(page)
+    page.reload()
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    page.locator('input[name="ID-PROJ-01"][value="2"]').check()
+    wait_scored(page)
+    assert [(r.status, r.from_service_worker) for r in seen if r.ok] == [(200, True)]
     assert page.watch.foreign == [] and page.watch.errors == []
     page.context.close()
 

@@ -3,6 +3,7 @@ other origin), and it fails clearly on a bad questionnaire or an unknown marker.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -67,9 +68,12 @@ def test_worked_example_figures_come_from_the_engine(built: Path) -> None:
 
 def test_no_marker_is_left_raw_and_generated_files_are_present(built: Path) -> None:
     assert "<!-- cap:" not in text_of(built)
-    for f in ("assets/cap/questionnaire.json", "assets/cap/exemple.json", "pyodide/pyodide.asm.wasm",
-              "pyodide/cap-lock.json", "schema/cap-evaluation.schema.json", "sw.js"):
+    pyodide = f"pyodide/{json.loads((ROOT / 'node_modules/pyodide/package.json').read_text())['version']}"
+    for f in ("assets/cap/questionnaire.json", "assets/cap/exemple.json", f"{pyodide}/pyodide.asm.wasm",
+              f"{pyodide}/cap-lock.json", "schema/cap-evaluation.schema.json", "sw.js"):
         assert (built / f).exists(), f
+    worker = (built / "assets/cap/worker.js").read_text(encoding="utf-8")
+    assert "__PYODIDE_DIR__" not in worker and f'"../../{pyodide}/pyodide.mjs"' in worker
 
 
 class _Refs(HTMLParser):

@@ -1,9 +1,33 @@
 // Module Web Worker: boots the self-hosted Pyodide, installs our wheel from the small lock
 // file, loads the questionnaire bundle, then answers one request per message by calling
 // cap.browser.call(op, json). Nothing is fetched from another origin.
-import { loadPyodide } from "../../pyodide/pyodide.mjs";
+// The build (site_config/hooks.py) writes Pyodide's folder, "pyodide/<its version>", in place of
+// the two placeholders below.
+import { loadPyodide } from "../../__PYODIDE_DIR__/pyodide.mjs";
 
 const root = new URL("../../", import.meta.url);
+const pyodideDir = new URL("__PYODIDE_DIR__/", root);
+
+// Chromium keeps the compiled WebAssembly beside the browser's HTTP cache entry, and reuses it
+// only when the page fetches the file from there: a copy answered by the service worker is
+// compiled again on every visit (about a second of CPU). So the WebAssembly file is first asked
+// of the HTTP cache alone ("only-if-cached": never the network, which the service worker lets
+// through); if it is not there, the normal fetch goes to the service worker's cache or to the
+// network. Its URL carries Pyodide's version, so a cached copy is always the right file.
+const nativeFetch = self.fetch.bind(self);
+async function fetchPreferringHttpCache(input, init) {
+  const url = new URL(input instanceof Request ? input.url : input, self.location.href);
+  if (url.pathname.endsWith(".wasm") && url.href.startsWith(pyodideDir.href) && !init?.integrity) {
+    try {
+      const cached = await nativeFetch(url, { cache: "only-if-cached", mode: "same-origin" });
+      if (cached.ok) return cached;
+    } catch {
+      // not in the HTTP cache: fetch it normally below
+    }
+  }
+  return nativeFetch(input, init);
+}
+self.fetch = fetchPreferringHttpCache;
 const BOOT_LIMIT_MS = 180_000; // past this, say so rather than spin forever
 
 // Pyodide does not reject when its WebAssembly file cannot be fetched or compiled: it calls
@@ -34,8 +58,8 @@ async function boot() {
 
 async function start() {
   const pyodide = await loadPyodide({
-    indexURL: new URL("pyodide/", root).href,
-    lockFileURL: new URL("pyodide/cap-lock.json", root).href,
+    indexURL: pyodideDir.href,
+    lockFileURL: new URL("cap-lock.json", pyodideDir).href,
     stdout: () => {},
     stderr: () => {},
   });
