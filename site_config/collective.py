@@ -63,7 +63,7 @@ def _card(q: Questionnaire, c: Criterion) -> str:
     core_note = ('<p class="cap-core-note">Critère essentiel : « non concerné » n\'est pas possible.</p>'
                  if c.core else "")
     return (f'<article class="cap-syn-criterion" id="s-{cid}" data-criterion="{cid}" data-pillar="{e(c.pillar_id)}" '
-            f'data-theme="{e(c.theme_id)}"{core} aria-labelledby="s-{cid}-h" tabindex="-1">'
+            f'data-theme="{e(c.theme_id)}"{core} aria-labelledby="s-{cid}-h" tabindex="-1" data-search-exclude>'
             f'<h4 id="s-{cid}-h"><span class="cap-id">{cid}</span> <span class="cap-q">{e(c.question)}</span></h4>'
             f'{core_note}<details class="cap-syn-help"><summary>Les quatre niveaux de ce critère</summary>'
             f'{_levels(q, c)}</details><div class="cap-syn-dyn" data-dyn></div></article>')

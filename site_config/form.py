@@ -106,7 +106,7 @@ def form_html(q: Questionnaire, base: str) -> str:
 </div>
 <p class="cap-export-note" data-export-note></p>
 </section>
-<form id="cap-form" class="cap-form" autocomplete="off" novalidate>
+<form id="cap-form" class="cap-form" autocomplete="off" novalidate data-search-exclude>
 <fieldset class="cap-box cap-identity"><legend>Votre structure et vous</legend>
 <div class="cap-row"><label for="cap-structure-name">Nom de la structure</label>
 <input id="cap-structure-name" name="structure-name" type="text" maxlength="200"></div>

@@ -200,7 +200,9 @@ def structure_types_md(ctx: Context, _: str) -> str:
 
 def grid_md(ctx: Context, _: str) -> str:
     q = ctx.q
-    parts = ['<div class="cap-grid">'
+    # A <section>: Material's search indexer ends an exclusion at the first closing tag of the
+    # same name, and the grid is full of <div>s.
+    parts = ['<section class="cap-grid" data-search-exclude>'
              '<div class="cap-grid-head"><p>Structure : ______________________ · Type : ____________ · '
              'Rôle : ____________ · Date : ___ / ___ / ______</p></div>']
     for p in q.pillars:
@@ -208,7 +210,7 @@ def grid_md(ctx: Context, _: str) -> str:
         for t in p.themes:
             parts.append(f"<h3>{e(t.title)}</h3>")
             parts.extend(criterion_html(ctx, c, for_print=True) for c in t.criteria)
-    parts.append("</div>")
+    parts.append("</section>")
     return "\n".join(parts)
 
 

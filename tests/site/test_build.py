@@ -61,6 +61,20 @@ def test_every_criterion_theme_offer_and_indicator_is_published(built: Path) -> 
         assert f'id="{c.id}"' in grid and f'name="{c.id}"' in form, c.id
 
 
+def test_search_finds_each_criterion_on_its_pillar_page_only(built: Path) -> None:
+    """The form, the collective cards and the printable grid repeat every criterion: the search
+    sends the reader to the pillar page, and its index stays small (it is built on every page)."""
+    q = load(ROOT / "questionnaire")
+    docs = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    pillar_file = {p.id: f"piliers/{name}.html" for p, name in
+                   zip(q.pillars, ("identite", "services", "supports", "amelioration"), strict=True)}
+    for c in q.criteria:
+        pages = {d["location"].split("#")[0] for d in docs if c.question in d["text"]}
+        assert pages == {pillar_file[c.pillar_id]}, (c.id, pages)
+    for page in ("evaluer.html", "synthese.html", "grille.html"):  # still found by their own text
+        assert any(d["location"].startswith(page) for d in docs), page
+
+
 def test_worked_example_figures_come_from_the_engine(built: Path) -> None:
     page = (built / "echelle.html").read_text(encoding="utf-8")
     assert "Exemple calculé par le moteur" in page and re.search(r"Score du thème = .*%", page)
