@@ -28,6 +28,7 @@ async function fetchPreferringHttpCache(input, init) {
   return nativeFetch(input, init);
 }
 self.fetch = fetchPreferringHttpCache;
+
 const BOOT_LIMIT_MS = 180_000; // past this, say so rather than spin forever
 
 // Pyodide does not reject when its WebAssembly file cannot be fetched or compiled: it calls
