@@ -55,6 +55,25 @@ def test_visit_once_then_work_offline(browser, server) -> None:
     page.context.close()
 
 
+def test_facilitator_merges_the_participants_files_offline(browser, server, tmp_path) -> None:
+    """A meeting room with no Wi-Fi: the synthesis page opens and merges files from the offline copy."""
+    from tests.e2e.test_synthese import wait_merged, write_files
+
+    page = new_page(browser, server)
+    page.goto(server + "evaluer.html")
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    wait_offline_ready(page)
+    page.context.set_offline(True)
+    page.goto(server + "synthese.html")
+    page.wait_for_selector("#cap-synthese[data-state=ready]", timeout=120_000)
+    page.set_input_files('[data-action="add-files"]', [str(p) for p in write_files(tmp_path)])
+    wait_merged(page)
+    assert page.locator('[data-files] tr[data-file-status="accepted"]').count() == 5
+    assert page.locator("article[data-criterion][data-proposed]").count() > 0
+    assert page.watch.foreign == [] and page.watch.errors == []
+    page.context.close()
+
+
 def wasm_responses(page) -> list:
     """Responses for Pyodide's WebAssembly file, the engine worker's included."""
     seen: list = []
