@@ -98,6 +98,14 @@ def on_post_template(output_content: str, template_name: str, config: Any) -> st
     return on_post_page(output_content, None, config) if template_name.endswith(".html") else output_content
 
 
+def pyodide_folder() -> str:
+    """Where the site publishes Pyodide: one folder per version, so a URL always means the same
+    file and the engine may take Pyodide's WebAssembly from the browser's HTTP cache without
+    mixing versions (worker.js)."""
+    package = ROOT / "node_modules" / "pyodide" / "package.json"
+    return "pyodide/" + json.loads(package.read_text(encoding="utf-8"))["version"]
+
+
 def on_post_build(config: Any) -> None:
     site = Path(config["site_dir"])
     assets = site / "assets" / "cap"
@@ -105,9 +113,7 @@ def on_post_build(config: Any) -> None:
     npm = ROOT / "node_modules" / "pyodide"
     if not (npm / "pyodide.mjs").exists():
         raise PluginError("Pyodide est absent de node_modules : lancez « npm ci » (ou « make install »).")
-    # One folder per Pyodide version: a URL always means the same file, so the engine may take
-    # Pyodide's WebAssembly from the browser's HTTP cache without mixing versions (worker.js).
-    pyodide_dir = "pyodide/" + json.loads((npm / "package.json").read_text(encoding="utf-8"))["version"]
+    pyodide_dir = pyodide_folder()
     for source in (ROOT / "site_config" / "assets" / "cap").iterdir():
         if source.name == "worker.js":
             text = source.read_text(encoding="utf-8").replace("__PYODIDE_DIR__", pyodide_dir)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from . import fmt
 from .formats import new_assessment, now_iso
 from .model import Questionnaire
 
@@ -163,12 +164,12 @@ def check_set(q: Questionnaire, files: list[tuple[str, dict[str, Any]]]) -> dict
         if stype:
             types.setdefault(stype, q.type_label(stype))
     if len(names) > 1:
-        listed = ", ".join(f"« {v} »" for v in names.values())
+        listed = fmt.quoted(names.values())
         notes.append({"file": "", "level": "warning",
                       "message": f"Les fichiers nomment plusieurs structures ({listed}) : vérifiez qu'ils viennent "
                                  "tous de la même structure."})
     if len(types) > 1:
-        listed = ", ".join(f"« {v} »" for v in types.values())
+        listed = fmt.quoted(types.values())
         notes.append({"file": "", "level": "warning",
                       "message": f"Les fichiers indiquent plusieurs types de structure ({listed}) : la synthèse "
                                  "retient le plus fréquent, que vous pouvez changer."})

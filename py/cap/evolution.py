@@ -53,7 +53,7 @@ def order(items: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     kept.sort(key=lambda item: date_of(item[1]))  # stable: equal dates keep the order given
     names = structure_names(a for _, a in kept)
     if len(names) > 1:
-        listed = ", ".join(f"« {v} »" for v in names.values())
+        listed = fmt.quoted(names.values())
         notes.append({"file": "", "level": "warning",
                       "message": f"Les évaluations nomment plusieurs structures ({listed}) : une évolution n'a de sens "
                                  "que pour une même structure."})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
 NBSP = "\u00a0"
@@ -39,3 +41,8 @@ def date(value: str | None) -> str:
         return ""
     y, m, d = value[:10].split("-")
     return f"{d}/{m}/{y}"
+
+
+def quoted(values: Iterable[object]) -> str:
+    """« a », « b »: names listed in a message."""
+    return ", ".join(f"« {v} »" for v in values)

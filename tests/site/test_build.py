@@ -15,6 +15,7 @@ from typing import ClassVar
 
 import pytest
 import yaml
+from site_config.hooks import pyodide_folder
 
 from cap.load import load
 
@@ -82,7 +83,7 @@ def test_worked_example_figures_come_from_the_engine(built: Path) -> None:
 
 def test_no_marker_is_left_raw_and_generated_files_are_present(built: Path) -> None:
     assert "<!-- cap:" not in text_of(built)
-    pyodide = f"pyodide/{json.loads((ROOT / 'node_modules/pyodide/package.json').read_text())['version']}"
+    pyodide = pyodide_folder()
     for f in ("assets/cap/questionnaire.json", "assets/cap/exemple.json", f"{pyodide}/pyodide.asm.wasm",
               f"{pyodide}/cap-lock.json", "schema/cap-evaluation.schema.json", "sw.js"):
         assert (built / f).exists(), f

@@ -3,7 +3,7 @@
 // Nothing is computed here; the DOM is built with textContent, engine HTML is escaped in Python.
 import { createEngine } from "./engine.js";
 import { Store } from "./storage.js";
-import { alertBox, el, engineStatus, frDate, labelCells, printHtml, readFiles, renderSaved, setupDrop, uniqueName }
+import { addReadFiles, alertBox, el, engineStatus, frDate, labelCells, printHtml, renderSaved, setupDrop, uniqueName }
   from "./util.js";
 
 function main(root) {
@@ -87,14 +87,7 @@ function main(root) {
 
   async function addFiles(fileList) {
     touch(); // the page is not current until these files are compared
-    const read = await readFiles(fileList);
-    const taken = new Set(state.files.map((f) => f.name));
-    for (const f of read) {
-      if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); continue; }
-      const name = uniqueName(f.name, taken);
-      taken.add(name);
-      state.files.push({ name, text: f.text });
-    }
+    await addReadFiles(fileList, state.files, alerts);
     changed();
   }
 

@@ -6,7 +6,7 @@
 import { createEngine } from "./engine.js";
 import { Store, StorageError } from "./storage.js";
 import {
-  alertBox, download, el, engineStatus, frDate, labelCells, now, printHtml, readFiles, renderSaved, setupDrop, slug,
+  addReadFiles, alertBox, download, el, engineStatus, frDate, labelCells, now, printHtml, renderSaved, setupDrop, slug,
   uniqueName, uuid,
 } from "./util.js";
 
@@ -212,14 +212,7 @@ function main(root) {
 
   async function addFiles(fileList) {
     touch(); // the page is not current until these files are merged
-    const read = await readFiles(fileList);
-    const taken = new Set(session.files.map((f) => f.name));
-    for (const f of read) {
-      if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); continue; }
-      const name = uniqueName(f.name, taken);
-      taken.add(name);
-      session.files.push({ name, text: f.text, source: "file" });
-    }
+    await addReadFiles(fileList, session.files, alerts, { source: "file" });
     changed();
   }
 

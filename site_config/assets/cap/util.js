@@ -55,7 +55,7 @@ export function alertBox(box) {
 }
 
 /** Read picked or dropped files as text, each at most READ_LIMIT bytes. */
-export async function readFiles(fileList) {
+async function readFiles(fileList) {
   const out = [];
   for (const file of Array.from(fileList || [])) {
     try {
@@ -65,6 +65,18 @@ export async function readFiles(fileList) {
     }
   }
   return out;
+}
+
+/** Read picked or dropped files into `files` (a page's list of {name, text, ...extra}), each under
+ *  a name of its own; a file that cannot be read is reported in `alerts` and left out. */
+export async function addReadFiles(fileList, files, alerts, extra = {}) {
+  const taken = new Set(files.map((f) => f.name));
+  for (const f of await readFiles(fileList)) {
+    if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); continue; }
+    const name = uniqueName(f.name, taken);
+    taken.add(name);
+    files.push({ name, text: f.text, ...extra });
+  }
 }
 
 /** A file name not yet in `taken`: participants' exports often share the same name. */
