@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "site"
+# CAP_SITE_DIR lets several checkouts or agents test their own build side by side.
+SITE = Path(os.environ.get("CAP_SITE_DIR") or ROOT / "site")
 CANDIDATES = [os.environ.get("CHROMIUM_PATH", ""), "/usr/lib/chromium/chromium", "/usr/bin/chromium",
               "/usr/bin/chromium-browser"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",

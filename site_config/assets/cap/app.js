@@ -1,7 +1,7 @@
 // The assessment page: form state, autosave, files, and the DOM. Scores, plan and printable
 // documents come from the Python package in the worker (engine.js); nothing is computed here.
 import { createEngine } from "./engine.js";
-import { Store, StorageError } from "./storage.js";
+import { Store, StorageError, assessmentKey, flatten, mergeVersions, stampChanges } from "./storage.js";
 import { PlanEditor } from "./plan.js";
 import { READ_LIMIT, alertBox, download, frDate, now, printHtml, slug, uuid } from "./util.js";
 
@@ -12,7 +12,10 @@ const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selecto
 const FORMAT = { format: "cap-evaluation", format_version: 1 };
 
 const store = new Store();
-const state = { a: null, scoring: false, dirty: false, saveTimer: null, seq: 0 };
+// `base`: the fields as last written or read (to stamp what changed since); `stamps`: when each
+// field last changed (see storage.js); `written`: the text last written, to skip a merge when
+// nobody else wrote since.
+const state = { a: null, scoring: false, dirty: false, seq: 0, saved: 0, base: new Map(), stamps: {}, written: null };
 
 function blank(name = "") {
   const stamp = now();
@@ -38,23 +41,118 @@ function touch() {
   root.dataset.changes = String(state.seq);
 }
 
-function save({ immediate = false } = {}) {
+// Every change is written at once (a keystroke too): a tab closed right after typing keeps it.
+function save() {
   state.a.updated = now();
   touch();
-  clearTimeout(state.saveTimer);
-  const write = () => {
-    try {
-      store.save(state.a);
-      store.current = state.a.id;
-      refreshList();
-      refreshExportNote();
-    } catch (err) {
-      if (err instanceof StorageError) alertUser(err.message);
-      else throw err;
-    }
-  };
-  if (immediate) write(); else state.saveTimer = setTimeout(write, 250);
+  persist();
 }
+
+/** Write the current assessment, merged field by field with what another tab may have stored
+ *  since; returns false when the write failed (the user is told). */
+function persist() {
+  state.base = stampChanges(state.a, state.base, state.stamps);
+  try {
+    let record = null;
+    try { record = store.loadRecord(state.a.id); } catch { record = null; } // damaged: ours replaces it
+    if (record && record.text !== state.written) adopt(record);
+    state.written = store.save(state.a, {}, state.stamps);
+    store.current = state.a.id;
+    state.base = flatten(state.a);
+    state.saved += 1;
+    state.unsaved = false;
+    root.dataset.saved = String(state.saved);
+    if (state.storageAlert) { alerts.drop(state.storageAlert); state.storageAlert = null; onStorageBack(); }
+    refreshList();
+    refreshExportNote();
+    return true;
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    state.unsaved = true;
+    storageFailed(err);
+    return false;
+  }
+}
+
+function storageFailed(err) {
+  state.storageAlert = err.message;
+  alertUser(err.message, err.kind === "full" ? "warning" : "error");
+}
+
+function onStorageBack() {
+  alertUser("L'enregistrement sur cet appareil fonctionne de nouveau : vos réponses sont enregistrées.", "success");
+}
+
+/** Take in what another tab stored for this assessment: its later changes win field by field,
+ *  ours win where we changed later. The form shows the result without losing the caret. */
+function adopt(record) {
+  const merged = mergeVersions(state.a, state.stamps, record.assessment, record.stamps);
+  state.a = merged.assessment;
+  state.stamps = merged.stamps;
+  if (merged.changed.length) showFields(merged.changed);
+  return merged.changed.length;
+}
+
+function showFields(paths) {
+  const criteria = new Set();
+  let others = false;
+  for (const path of paths) {
+    const [group, key] = JSON.parse(path);
+    if (group === "answers") criteria.add(key); else others = true;
+  }
+  for (const cid of criteria) {
+    const answer = state.a.answers[cid] || {};
+    form.querySelectorAll(`input[type=radio][name="${CSS.escape(cid)}"]`).forEach((radio) => {
+      radio.checked = radio.value === String(answer.value);
+    });
+    for (const field of ["comment", "justification"]) {
+      const box = form.querySelector(`textarea[name="${field}:${CSS.escape(cid)}"]`);
+      if (box && box.value !== (answer[field] || "")) box.value = answer[field] || "";
+      if (box && field === "comment" && answer.comment) box.closest("details").open = true;
+    }
+    const fieldset = form.querySelector(`.cap-criterion[data-criterion="${CSS.escape(cid)}"]`);
+    if (fieldset) updateCriterion(fieldset);
+  }
+  if (others) fillProfile();
+  touch();
+}
+
+const sameFields = (x, y) => x.size === y.size && [...x].every(([path, value]) => y.get(path) === value);
+
+// Another tab wrote: take in its changes to the assessment shown, and refresh the list.
+window.addEventListener("storage", (event) => {
+  if (!state.a || !store.persistent || event.storageArea !== store.ls) return;
+  if (event.key === assessmentKey(state.a.id)) {
+    if (event.newValue === null) {
+      alertUser("Cette évaluation a été supprimée dans un autre onglet. Elle reste affichée ici : exportez-la, ou "
+        + "modifiez une réponse pour l'enregistrer de nouveau.", "warning");
+      state.written = null;
+      return;
+    }
+    let record = null;
+    try { record = store.loadRecord(state.a.id); } catch { return; }
+    if (!record || record.text === state.written) return;
+    state.base = stampChanges(state.a, state.base, state.stamps);
+    const changed = adopt(record);
+    state.written = record.text;
+    state.base = flatten(state.a);
+    if (changed) {
+      alertUser("Cette évaluation a aussi été modifiée dans un autre onglet : ses changements sont repris ici, "
+        + "les vôtres sont gardés.", "warning");
+      rescore();
+    }
+    // ours had changes the other tab had not seen: write the merged result back
+    if (!sameFields(flatten(record.assessment), state.base)) persist();
+  } else if (event.key === null || event.key?.startsWith("cap-en-ligne:")) {
+    refreshList();
+  }
+});
+
+// Leaving the page (tab closed, app switched on a phone): every change is already written; one
+// that could not be (storage full) gets a last try, in case room was made meanwhile.
+const flush = () => { if (state.a && state.unsaved) persist(); };
+window.addEventListener("pagehide", flush);
+document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flush(); });
 
 function refreshList() {
   const select = $('[data-action="switch"]');
@@ -72,7 +170,9 @@ function refreshList() {
 function refreshExportNote() {
   const meta = store.meta(state.a.id) || {};
   const note = $("[data-export-note]");
-  if (!store.persistent) {
+  if (store.status === "full") {
+    note.textContent = "Attention : l'espace d'enregistrement est plein. Exportez votre fichier avant de fermer la page.";
+  } else if (!store.persistent) {
     note.textContent = "Attention : l'enregistrement sur cet appareil est désactivé. Exportez votre fichier avant de fermer la page.";
   } else if (!meta.exported) {
     note.textContent = "Pas encore exporté. Pensez à exporter votre fichier pour le garder ailleurs ou le transmettre à l'animateur.";
@@ -87,15 +187,25 @@ function refreshExportNote() {
 function fill({ fresh = false } = {}) {
   const a = state.a;
   if (!fresh) form.reset(); // a page just loaded is already blank: skip touching 500 inputs
-  form.elements["structure-name"].value = a.structure?.name || "";
-  form.elements["structure-type"].value = a.structure?.type || "";
-  form.elements["respondent-role"].value = a.respondent?.role || "";
-  form.elements["respondent-name"].value = a.respondent?.name || "";
-  for (const [iid, value] of Object.entries(a.indicators || {})) {
-    const input = form.elements[`indicator:${iid}`];
-    if (input) input.value = value;
-  }
+  fillProfile(a);
   fillAnswers(form, { fresh });
+}
+
+// The structure, the respondent and the indicators: the fields outside the criteria.
+function fillProfile(a = state.a) {
+  const set = (name, value) => {
+    const input = form.elements[name];
+    if (input && input.value !== value) input.value = value;
+  };
+  set("structure-name", a.structure?.name || "");
+  set("structure-type", a.structure?.type || "");
+  set("respondent-role", a.respondent?.role || "");
+  set("respondent-name", a.respondent?.name || "");
+  form.querySelectorAll("input[name^='indicator:']").forEach((input) => {
+    const value = a.indicators?.[input.name.slice("indicator:".length)];
+    set(input.name, value === undefined || value === null ? "" : String(value));
+  });
+  applyType();
 }
 
 // Puts the saved answers into the criteria found in `scope` (the form, or a criterion just added).
@@ -200,7 +310,7 @@ function onFormEvent(event) {
   } else {
     return;
   }
-  save({ immediate: event.type === "change" });
+  save();
   rescore();
 }
 
@@ -213,12 +323,19 @@ function setEasyRead(on) {
 // -- engine ------------------------------------------------------------------------------------
 
 const engine = createEngine(root.dataset.base, {
-  onState(stateName, detail) {
+  onState(stateName, detail, info = {}) {
     root.dataset.state = stateName;
     if (stateName === "ready") {
       setEngineStatus("Moteur de calcul prêt : les résultats se mettent à jour à chaque réponse.");
       rescore();
-    } else if (stateName === "error") {
+    } else if (stateName === "loading") {
+      if (info.restarting !== undefined || state.engineStopped) setEngineStatus("Le moteur de calcul redémarre…");
+    } else if (info.restarting) {
+      state.engineStopped = true;
+      setEngineStatus("Le moteur de calcul redémarre…");
+      alertUser(`Le moteur de calcul s'est arrêté (${detail}) et redémarre. Vos réponses sont enregistrées sur cet `
+        + "appareil et vous pouvez les exporter ; les résultats reviennent dès qu'il est prêt.", "warning");
+    } else {
       setEngineStatus("");
       alertUser(`Le moteur de calcul n'a pas pu démarrer (${detail}). Vos réponses restent enregistrées sur cet `
         + "appareil et vous pouvez les exporter. Rechargez la page pour réessayer ; si le problème continue, "
@@ -245,7 +362,7 @@ async function rescore() {
     await planEditor.refresh(data.plan);
     root.dataset.scored = String(seq); // tests wait for scored === changes
   } catch (err) {
-    alertUser(`Le calcul a échoué : ${err.message}`);
+    if (err.code !== "stopped") alertUser(`Le calcul a échoué : ${err.message}`); // a stop is told once, above
   } finally {
     state.scoring = false;
     if (state.dirty) { state.dirty = false; rescore(); }
@@ -269,18 +386,25 @@ function fileStem() {
   return `cap-${slug(state.a.structure?.name, "evaluation")}-${new Date().toISOString().slice(0, 10)}`;
 }
 
+const EXPORT_WAIT_MS = 4000;
+
+/** An engine call that gives up after `ms` (the answer, or null). */
+function within(ms, promise) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => resolve(null), ms); });
+  return Promise.race([promise.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
+
+// The engine checks what is written, so that an export can always be re-imported. When it is not
+// there (loading, stopped) or slow, the user still gets their data at once, as stored.
 async function exportJson() {
   const stamp = now();
   state.a.exported = stamp;
-  let text;
-  try {
-    text = (await engine.call("export", { assessment: state.a })).text;
-  } catch {
-    text = JSON.stringify(state.a, null, 2); // the engine is down: still give the user their data
-  }
-  download(`${fileStem()}.json`, text, "application/json");
-  save({ immediate: true });
-  try { store.setMeta(state.a.id, { exported: stamp }); } catch (err) { alertUser(err.message); }
+  const checked = root.dataset.state === "ready"
+    ? await within(EXPORT_WAIT_MS, engine.call("export", { assessment: state.a })) : null;
+  download(`${fileStem()}.json`, checked?.text ?? JSON.stringify(state.a, null, 2), "application/json");
+  save();
+  try { store.setMeta(state.a.id, { exported: stamp }); } catch (err) { if (err instanceof StorageError) storageFailed(err); }
   refreshExportNote();
 }
 
@@ -288,19 +412,19 @@ async function importJson(input) {
   const file = input.files?.[0];
   input.value = "";
   if (!file) return;
-  clearAlerts();
   let text;
   try {
     text = await file.slice(0, READ_LIMIT).text();
   } catch {
-    alertUser(`Le fichier « ${file.name} » n'a pas pu être lu.`);
+    alertUser(`Le fichier « ${file.name} » n'a pas pu être lu. Votre travail en cours n'a pas changé.`);
     return;
   }
   let result;
   try {
-    result = await engine.call("read", { text });
+    result = await engine.call("read", { text, size: file.size });
   } catch (err) {
-    const reason = root.dataset.state === "ready" ? err.message : "le moteur de calcul n'est pas prêt ; réessayez dans un instant";
+    const reason = root.dataset.state === "ready" && err.code !== "stopped" ? err.message
+      : "le moteur de calcul n'est pas prêt ; réessayez dans un instant.";
     alertUser(`Import impossible de « ${file.name} » : ${reason} Votre travail en cours n'a pas changé.`);
     return;
   }
@@ -313,19 +437,14 @@ async function importJson(input) {
   }
   try {
     store.save(imported);
-    store.current = imported.id;
   } catch (err) {
-    alertUser(err.message);
+    if (!(err instanceof StorageError)) throw err;
+    alertUser(`Import de « ${file.name} » impossible : ${err.message} Votre travail en cours n'a pas changé.`);
     return;
   }
-  state.a = imported;
-  touch();
-  fill();
-  refreshList();
-  refreshExportNote();
+  open(imported);
   const msg = alertUser(`Fichier « ${file.name} » importé et enregistré sur cet appareil.`, "success");
   for (const warning of result.warnings) msg.append(document.createElement("br"), `Attention : ${warning}`);
-  rescore();
 }
 
 async function printDocument(summary) {
@@ -348,88 +467,151 @@ async function exportCsv() {
 
 // -- managing several assessments --------------------------------------------------------------
 
-function open(assessment) {
+/** Show `assessment` (already stored, or not storable: then it lives in the page until saved). */
+function open(assessment, record = null) {
   state.a = assessment;
+  state.stamps = record?.stamps || {};
+  state.written = record?.text ?? null;
+  state.base = flatten(assessment);
   touch();
-  try { store.current = assessment.id; } catch (err) { alertUser(err.message); }
+  try { store.current = assessment.id; } catch { /* the list still works; the next save retries */ }
   fill();
   refreshList();
   refreshExportNote();
   rescore();
 }
 
+/** Open a stored assessment by id; a damaged one is set aside and reported. */
+function openStored(id) {
+  let record;
+  try {
+    record = store.loadRecord(id);
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    alertUser(err.message);
+    refreshList();
+    return false;
+  }
+  if (!record) return false;
+  open(record.assessment, record);
+  return true;
+}
+
+/** Store a new assessment, then show it; when there is no room, stay on the current one. */
+function openNew(assessment, what) {
+  try {
+    store.save(assessment);
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    if (err.kind === "full") storageFailed(err); // the one alert about it, brought back into view
+    else alertUser(`${what} impossible : ${err.message}`, "warning");
+    return false;
+  }
+  open(assessment, { stamps: {}, text: null });
+  return true;
+}
+
 async function loadExample() {
+  let example;
   try {
     const response = await fetch(new URL("assets/cap/exemple.json", new URL(root.dataset.base, document.baseURI)));
-    const example = await response.json();
-    example.id = uuid();
-    example.updated = now();
-    store.save(example);
-    open(example);
-    alertUser("Exemple chargé : « Atelier fictif ». Il est enregistré à part ; vos évaluations n'ont pas changé.", "success");
+    example = await response.json();
   } catch (err) {
     alertUser(`L'exemple n'a pas pu être chargé (${err.message}).`);
+    return;
+  }
+  example.id = uuid();
+  example.updated = now();
+  if (openNew(example, "Chargement de l'exemple")) {
+    alertUser("Exemple chargé : « Atelier fictif ». Il est enregistré à part ; vos évaluations n'ont pas changé.", "success");
   }
 }
 
+function clearAll() {
+  const list = store.index();
+  let session = null;
+  try { session = JSON.parse(store.read("cap-en-ligne:session") || "null"); } catch { session = null; }
+  const files = Array.isArray(session?.files) ? session.files.length : 0;
+  const lines = [`Effacer toutes vos données de cet appareil ?`,
+    `– ${list.length} évaluation(s) enregistrée(s), dont « ${state.a.structure?.name || "Sans nom"} » ;`];
+  if (session) lines.push(`– la synthèse collective en cours (${files} fichier(s) de participants et les réponses retenues) ;`);
+  lines.push("– vos préférences d'affichage.", "",
+    "Exportez d'abord ce que vous voulez garder. Vous pourrez annuler tant que cette page reste ouverte.");
+  if (!window.confirm(lines.join("\n"))) return;
+  const snapshot = store.snapshot();
+  const current = state.a;
+  store.clearAll();
+  clearAlerts();
+  open(blank(), { stamps: {}, text: null });
+  const msg = alertUser("Toutes vos données ont été effacées de cet appareil. ", "success");
+  const undo = document.createElement("button");
+  undo.type = "button";
+  undo.className = "md-button cap-small";
+  undo.dataset.action = "undo-clear";
+  undo.textContent = "Annuler l'effacement";
+  undo.addEventListener("click", () => {
+    try {
+      store.clearAll();
+      store.restore(snapshot);
+    } catch (err) {
+      alertUser(`L'effacement n'a pas pu être annulé entièrement : ${err.message}`);
+      return;
+    }
+    msg.remove();
+    openStored(current.id) || open(current);
+    alertUser("Vos données sont rétablies.", "success");
+  }, { once: true });
+  msg.insertBefore(undo, msg.lastChild);
+}
+
 const actions = {
-  "new": () => { const a = blank(); store.save(a); open(a); },
+  "new": () => openNew(blank(), "Nouvelle évaluation"),
   rename: () => {
     const name = window.prompt("Nom de la structure pour cette évaluation :", state.a.structure?.name || "");
     if (name === null) return;
     state.a.structure.name = name.slice(0, 200);
     form.elements["structure-name"].value = state.a.structure.name;
-    save({ immediate: true });
+    save();
   },
   duplicate: () => {
     const copy = JSON.parse(JSON.stringify(state.a));
     Object.assign(copy, { id: uuid(), created: now(), updated: now() });
     copy.structure.name = `${copy.structure.name || "Sans nom"} (copie)`;
     delete copy.exported;
-    store.save(copy);
-    open(copy);
+    openNew(copy, "Copie");
   },
   "delete": () => {
     if (!window.confirm("Supprimer cette évaluation de cet appareil ? Si vous ne l'avez pas exportée, elle sera perdue.")) return;
     store.delete(state.a.id);
-    const next = store.index()[0];
-    open(next ? store.load(next.id) : blank());
-    if (!next) save({ immediate: true });
+    const rest = store.index().sort((x, y) => String(y.updated).localeCompare(String(x.updated)));
+    if (!rest.some((item) => openStored(item.id))) { open(blank()); save(); }
   },
   example: loadExample,
   "export-json": exportJson,
   "print-plan": () => printDocument(false),
   "print-summary": () => printDocument(true),
   "export-csv": exportCsv,
-  clear: () => {
-    if (!window.confirm("Effacer toutes les évaluations enregistrées sur cet appareil ? C'est définitif : "
-      + "exportez d'abord ce que vous voulez garder.")) return;
-    store.clearAll();
-    state.a = blank();
-    touch();
-    fill();
-    refreshList();
-    refreshExportNote();
-      alertUser("Toutes vos données ont été effacées de cet appareil.", "success");
-    rescore();
-  },
+  clear: clearAll,
 };
+
+// A failed action says so in French; it never leaves an uncaught error behind.
+async function run(action) {
+  try {
+    await actions[action]();
+  } catch (err) {
+    if (err instanceof StorageError) storageFailed(err);
+    else alertUser(`L'action n'a pas abouti (${err?.message || err}). Vos réponses enregistrées n'ont pas changé.`);
+  }
+}
 
 root.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-action]");
-  if (button && actions[button.dataset.action]) actions[button.dataset.action]();
+  if (button && actions[button.dataset.action]) run(button.dataset.action);
 });
 root.addEventListener("change", (event) => {
   const action = event.target.dataset?.action;
-  if (action === "import-json") importJson(event.target);
-  else if (action === "switch") {
-    try {
-      const next = store.load(event.target.value);
-      if (next) open(next);
-    } catch (err) {
-      alertUser(err.message);
-    }
-  }
+  if (action === "import-json") importJson(event.target).catch((err) => alertUser(`Import impossible : ${err.message}`));
+  else if (action === "switch") openStored(event.target.value);
 });
 form.addEventListener("change", onFormEvent);
 form.addEventListener("input", (event) => { if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || event.target.type === "number") onFormEvent(event); });
@@ -438,23 +620,33 @@ form.addEventListener("submit", (event) => event.preventDefault());
 // -- start ---------------------------------------------------------------------------------------
 
 const planEditor = new PlanEditor({ root: $("[data-plan]"), engine, getAssessment: () => state.a,
-  onChange: () => { save({ immediate: true }); rescore(); }, onSave: () => save() });
+  onChange: () => { save(); rescore(); }, onSave: () => save() });
 
 function start() {
-  if (!store.persistent) alertUser(new StorageError("disabled").message, "warning");
-  let initial = null;
-  try {
-    const id = store.current;
-    initial = id ? store.load(id) : null;
-    if (!initial && store.index().length) initial = store.load(store.index()[0].id);
-  } catch (err) {
-    alertUser(err.message);
+  if (store.status === "disabled") alertUser(new StorageError("disabled").message, "warning");
+  if (store.status === "full") storageFailed(new StorageError("full"));
+  if (navigator.storage?.persist && store.status !== "disabled") {
+    navigator.storage.persisted().then((yes) => yes || navigator.storage.persist()).catch(() => {});
   }
-  state.a = initial || blank();
+  const candidates = [store.current, ...store.index()
+    .sort((x, y) => String(y.updated).localeCompare(String(x.updated))).map((item) => item.id)];
+  let record = null;
+  for (const id of candidates) {
+    if (!id) continue;
+    try {
+      record = store.loadRecord(id);
+    } catch (err) {
+      if (err instanceof StorageError) alertUser(err.message); else throw err;
+    }
+    if (record) break;
+  }
+  state.a = record?.assessment || blank();
+  state.stamps = record?.stamps || {};
+  state.written = record?.text ?? null;
+  state.base = flatten(state.a);
   fill({ fresh: true });
-  try { store.save(state.a); store.current = state.a.id; } catch (err) { if (err instanceof StorageError) alertUser(err.message); }
-  refreshList();
-  refreshExportNote();
+  if (!record && store.status === "ok") persist();
+  else { refreshList(); refreshExportNote(); }
   let easy = false;
   try { easy = localStorage.getItem("cap-en-ligne:easy-read") === "1"; } catch { /* preference only */ }
   form.elements["easy-read"].checked = easy;

@@ -1,63 +1,142 @@
 // The only module that speaks to the Python worker: {id, op, payload} → {id, ok, data | error}.
 // The worker posts {id: 0, op: "ready"|"failed"} once when Pyodide and the package are loaded.
+//
+// A worker can die without a word (killed by the browser for memory, Pyodide fatally failed):
+// every call has a time limit, counted from when the worker can start it (calls run one after
+// the other). A call past its limit, an error event or a runtime failure in the worker stops the
+// engine: pending calls are rejected, the page is told ("error", then "loading"), and a new worker
+// starts, up to MAX_RESTARTS times in a page's life.
+
+const LIMITS_MS = { default: 20_000, consolidate: 120_000, evolution: 120_000, aggregate: 120_000 };
+const MAX_RESTARTS = 3;
 
 export function createEngine(base, { onState = () => {} } = {}) {
-  const pending = new Map();
+  const listeners = new Set([onState]);
+  const pending = new Map(); // id → {resolve, reject, limit, since}; in the order the worker runs them
   let nextId = 1;
-  let worker;
-  let settle;
-  const ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
-  ready.catch(() => {}); // callers await it; an unhandled rejection would only add console noise
+  let worker = null;
+  let gate;
+  let timer = null;
+  let restarts = 0;
+  let last = { state: "loading", detail: null, info: {} };
 
-  const fail = (message) => {
-    onState("error", message);
-    settle.reject(new Error(message));
-    for (const { reject } of pending.values()) reject(new Error(message));
-    pending.clear();
+  const emit = (state, detail, info = {}) => {
+    last = { state, detail, info };
+    for (const fn of listeners) fn(state, detail, info);
   };
 
-  // boot.js (in <head>) may have started the worker already; take it over with its early news.
-  const boot = window.capBoot && !window.capBoot.taken ? window.capBoot : null;
-  if (boot) boot.taken = true;
-  try {
-    worker = boot?.worker || new Worker(new URL("assets/cap/worker.js", new URL(base, document.baseURI)), { type: "module" });
-  } catch (err) {
-    queueMicrotask(() => fail(`le navigateur n'a pas pu lancer le calcul (${err.message})`));
-    return { ready, call: () => Promise.reject(new Error("moteur indisponible")) };
+  function newGate() {
+    let settle;
+    const promise = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    promise.catch(() => {}); // callers await it; an unhandled rejection would only add console noise
+    return { promise, settle };
   }
-  worker.addEventListener("error", (event) => {
-    event.preventDefault();
-    fail(event.message || "erreur au chargement du moteur de calcul");
-  });
-  const onMessage = ({ data }) => {
-    if (data.id === 0) {
-      if (data.op === "ready") { onState("ready", data.data); settle.resolve(data.data); }
-      else fail(data.error?.message || "erreur au chargement du moteur de calcul");
+
+  function rejectAll(message) {
+    clearTimeout(timer);
+    for (const { reject } of pending.values()) reject(Object.assign(new Error(message), { code: "stopped" }));
+    pending.clear();
+  }
+
+  // Watch the call the worker is running (the oldest): past its limit, the engine is stopped.
+  function arm() {
+    clearTimeout(timer);
+    const head = pending.values().next().value;
+    if (!head) return;
+    head.since ??= performance.now();
+    const left = head.limit - (performance.now() - head.since);
+    timer = setTimeout(() => stopped("le moteur de calcul ne répond plus"), Math.max(0, left));
+  }
+
+  // Before the worker is ready: it could not start (no restart, the page says why).
+  function failed(message) {
+    rejectAll(message);
+    emit("error", message);
+    gate.settle.reject(new Error(message));
+  }
+
+  // After it was ready: it stopped. Tell the page, then start a new one.
+  function stopped(message) {
+    rejectAll(message);
+    try { worker?.terminate(); } catch { /* already gone */ }
+    worker = null;
+    if (restarts >= MAX_RESTARTS) {
+      gate = newGate();
+      failed(`${message} ; il s'est arrêté plusieurs fois`);
       return;
     }
-    const request = pending.get(data.id);
+    restarts += 1;
+    emit("error", message, { restarting: true });
+    start(null);
+  }
+
+  function onMessage({ data }) {
+    if (data?.id === 0) {
+      if (data.op === "ready") { emit("ready", data.data); gate.settle.resolve(data.data); }
+      else failed(data.error?.message || "erreur au chargement du moteur de calcul");
+      return;
+    }
+    const request = pending.get(data?.id);
     if (!request) return;
     pending.delete(data.id);
-    if (data.ok) request.resolve(data.data);
-    else request.reject(Object.assign(new Error(data.error.message), data.error));
-  };
-  worker.addEventListener("message", onMessage);
-  if (boot?.worker === worker) {
-    worker.removeEventListener("message", boot.onMessage);
-    worker.removeEventListener("error", boot.onError);
-    queueMicrotask(() => {
-      if (boot.error) fail(boot.error);
-      boot.early.splice(0).forEach((data) => onMessage({ data }));
+    arm();
+    if (data.ok) { request.resolve(data.data); return; }
+    request.reject(Object.assign(new Error(data.error.message), data.error));
+    // "engine": the JavaScript side of Pyodide failed (a fatal error); it will not recover.
+    if (data.error.code === "engine") stopped("le moteur de calcul a rencontré une erreur fatale");
+  }
+
+  function wire(w) {
+    w.addEventListener("message", onMessage);
+    w.addEventListener("error", (event) => {
+      event.preventDefault();
+      const message = event.message || "erreur au chargement du moteur de calcul";
+      if (last.state === "ready") stopped(message); else failed(message);
     });
   }
 
+  function start(boot) {
+    gate = newGate();
+    if (last.state !== "loading") emit("loading", null);
+    try {
+      worker = boot?.worker || new Worker(new URL("assets/cap/worker.js", new URL(base, document.baseURI)),
+        { type: "module" });
+    } catch (err) {
+      queueMicrotask(() => failed(`le navigateur n'a pas pu lancer le calcul (${err.message})`));
+      return;
+    }
+    wire(worker);
+    if (boot?.worker === worker) {
+      // boot.js (in <head>) started the worker early; take it over with its early news.
+      worker.removeEventListener("message", boot.onMessage);
+      worker.removeEventListener("error", boot.onError);
+      queueMicrotask(() => {
+        if (boot.error) failed(boot.error);
+        boot.early.splice(0).forEach((data) => onMessage({ data }));
+      });
+    }
+  }
+
+  const boot = window.capBoot && !window.capBoot.taken ? window.capBoot : null;
+  if (boot) boot.taken = true;
+  start(boot);
+
   async function call(op, payload = {}) {
-    await ready;
+    await gate.promise;
+    if (!worker) throw Object.assign(new Error("le moteur de calcul est arrêté"), { code: "stopped" });
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, limit: LIMITS_MS[op] || LIMITS_MS.default, since: null });
       worker.postMessage({ id, op, payload });
+      if (pending.size === 1) arm();
     });
   }
-  return { ready, call };
+
+  /** Follow the engine's state ("loading", "ready", "error"); told the current one at once. */
+  function subscribe(fn) {
+    listeners.add(fn);
+    if (last.state !== "loading") queueMicrotask(() => fn(last.state, last.detail, last.info));
+  }
+
+  return { get ready() { return gate.promise; }, call, subscribe, get state() { return last.state; } };
 }

@@ -1,41 +1,148 @@
 // The user's assessments in this browser's localStorage. Every failure is reported to the
-// caller (private mode, storage disabled, quota full); nothing fails silently.
+// caller (private mode, storage disabled, quota full); nothing fails silently, and a full
+// storage still lets the user read, switch and export what is stored.
+//
+// Two tabs may edit the same assessment. Each stored assessment carries, under `_sync`, the time
+// of the last change of each of its fields (an answer's value, comment, justification; a target;
+// the structure's name; the plan…). A tab that writes first merges what is stored with what it
+// changed, field by field, the later change winning; a tab told by a `storage` event that another
+// one wrote does the same. So no tab overwrites another's answers. `_sync` never leaves the
+// device: `load` strips it, and exports are made from what `load` returns.
 
 const PREFIX = "cap-en-ligne:";
 const INDEX = `${PREFIX}index`;
 const CURRENT = `${PREFIX}current`;
-const key = (id) => `${PREFIX}a:${id}`;
+export const SESSION_KEY = `${PREFIX}session`;
+const SYNC = "_sync";
+export const assessmentKey = (id) => `${PREFIX}a:${id}`;
+const asideKey = (id) => `${PREFIX}aside:${id}`;
+
+const MESSAGES = {
+  disabled: "L'enregistrement sur cet appareil est désactivé (navigation privée ou réglage du navigateur). "
+    + "Vos réponses seront perdues à la fermeture de la page : exportez votre fichier avant de partir.",
+  full: "L'espace d'enregistrement de ce navigateur est plein : vos dernières modifications ne sont pas enregistrées. "
+    + "Exportez votre fichier (bouton « Exporter »), puis libérez de la place en supprimant une ancienne évaluation "
+    + "(choisissez-la dans « Mes évaluations », exportez-la si besoin, puis « Supprimer »). "
+    + "Tant que cet avertissement reste affiché, gardez cette page ouverte.",
+  corrupt: "Une évaluation enregistrée sur cet appareil est illisible ; elle a été mise de côté, sans être effacée.",
+};
 
 export class StorageError extends Error {
   constructor(kind, cause) {
-    const messages = {
-      disabled: "L'enregistrement sur cet appareil est désactivé (navigation privée ou réglage du navigateur). "
-        + "Vos réponses seront perdues à la fermeture de la page : exportez votre fichier avant de partir.",
-      full: "L'espace d'enregistrement de cet appareil est plein : la dernière modification n'a pas été enregistrée. "
-        + "Exportez votre fichier, puis supprimez une ancienne évaluation.",
-      corrupt: "Une évaluation enregistrée sur cet appareil est illisible ; elle a été mise de côté.",
-    };
-    super(messages[kind] || messages.disabled);
+    super(MESSAGES[kind] || MESSAGES.disabled);
     this.kind = kind;
     this.cause = cause;
   }
 }
 
+const isQuota = (err) => err?.name === "QuotaExceededError" || err?.name === "NS_ERROR_DOM_QUOTA_REACHED"
+  || err?.code === 22 || err?.code === 1014;
+
+/** localStorage and its state: "ok", "full" (readable, no room to write) or "disabled". */
 function backend() {
+  let ls;
   try {
-    const ls = window.localStorage;
+    ls = window.localStorage;
+    ls.getItem(INDEX);
+  } catch {
+    return { ls: null, status: "disabled" };
+  }
+  try {
     const probe = `${PREFIX}probe`;
     ls.setItem(probe, "1");
     ls.removeItem(probe);
-    return ls;
+    return { ls, status: "ok" };
   } catch (err) {
-    return null;
+    return isQuota(err) ? { ls, status: "full" } : { ls: null, status: "disabled" };
   }
 }
 
+// -- field-by-field merge ---------------------------------------------------------------------------
+
+const MAPS = ["targets", "importance", "indicators", "structure", "respondent"];
+const UNITS = ["plan", "unknown_answers", "participants", "stats"];
+
+/** The assessment's fields as path → JSON text; a path is a JSON array such as ["answers", id, "comment"]. */
+export function flatten(a) {
+  const out = new Map();
+  const put = (path, value) => { if (value !== undefined) out.set(JSON.stringify(path), JSON.stringify(value)); };
+  for (const [cid, answer] of Object.entries(a?.answers || {})) {
+    if (answer && typeof answer === "object") for (const [field, v] of Object.entries(answer)) put(["answers", cid, field], v);
+  }
+  for (const group of MAPS) {
+    const obj = a?.[group];
+    if (obj && typeof obj === "object") for (const [k, v] of Object.entries(obj)) put([group, k], v);
+  }
+  for (const unit of UNITS) put([unit], a?.[unit]);
+  return out;
+}
+
+function unflatten(meta, fields) {
+  const a = { ...meta, answers: {} };
+  for (const group of MAPS) a[group] = {};
+  for (const unit of UNITS) delete a[unit];
+  for (const [path, json] of fields) {
+    const p = JSON.parse(path);
+    const value = JSON.parse(json);
+    if (p.length === 1) a[p[0]] = value;
+    else if (p.length === 2) a[p[0]][p[1]] = value;
+    else (a.answers[p[1]] ||= {})[p[2]] = value;
+  }
+  a.plan ||= [];
+  return a;
+}
+
+/** Record the time of every field that differs between `a` and `base` (an earlier `flatten`). */
+export function stampChanges(a, base, stamps, time = Date.now()) {
+  const fields = flatten(a);
+  for (const path of new Set([...fields.keys(), ...base.keys()])) {
+    if (fields.get(path) !== base.get(path)) stamps[path] = time;
+  }
+  return fields;
+}
+
+/** Merge two versions of one assessment: per field, the later change wins (a removal too). */
+export function mergeVersions(local, localStamps, other, otherStamps) {
+  const mine = flatten(local);
+  const theirs = flatten(other);
+  const fields = new Map();
+  const stamps = {};
+  const changed = [];
+  const paths = new Set([...mine.keys(), ...theirs.keys(), ...Object.keys(localStamps), ...Object.keys(otherStamps)]);
+  for (const path of paths) {
+    const tl = localStamps[path] || 0;
+    const to = otherStamps[path] || 0;
+    const source = to > tl ? theirs : mine;
+    if (source.has(path)) fields.set(path, source.get(path));
+    if (fields.get(path) !== mine.get(path)) changed.push(path);
+    if (tl || to) stamps[path] = Math.max(tl, to);
+  }
+  const updated = String(other.updated || "") > String(local.updated || "") ? other.updated : local.updated;
+  return { assessment: unflatten({ ...local, updated }, fields), stamps, changed };
+}
+
+// -- shape ------------------------------------------------------------------------------------------
+
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Repair the containers of a stored assessment (a hand-edited or damaged entry) so that the
+ *  page can work on it; the engine checks everything else when it scores or exports. */
+function repairShape(a) {
+  for (const key of ["answers", "targets", "importance", "indicators", "structure", "respondent"]) {
+    if (!isObject(a[key])) a[key] = {};
+  }
+  for (const [cid, answer] of Object.entries(a.answers)) if (!isObject(answer)) delete a.answers[cid];
+  if (!Array.isArray(a.plan)) a.plan = [];
+  return a;
+}
+
+// -- the store --------------------------------------------------------------------------------------
+
 export class Store {
   constructor() {
-    this.ls = backend();
+    const { ls, status } = backend();
+    this.ls = ls;
+    this.status = status; // "ok" | "full" | "disabled"
     this.memory = new Map(); // used when storage is disabled, so the page still works
   }
 
@@ -49,8 +156,10 @@ export class Store {
     if (!this.ls) { this.memory.set(name, value); return; }
     try {
       this.ls.setItem(name, value);
+      this.status = "ok";
     } catch (err) {
-      throw new StorageError(err?.name === "QuotaExceededError" || err?.code === 22 ? "full" : "disabled", err);
+      if (isQuota(err)) { this.status = "full"; throw new StorageError("full", err); }
+      throw new StorageError("disabled", err);
     }
   }
 
@@ -61,29 +170,61 @@ export class Store {
   index() {
     try {
       const list = JSON.parse(this.read(INDEX) || "[]");
-      return Array.isArray(list) ? list : [];
+      return Array.isArray(list) ? list.filter((item) => isObject(item) && typeof item.id === "string") : [];
     } catch {
       return [];
     }
   }
 
-  load(id) {
-    const text = this.read(key(id));
+  /** The stored assessment and its change times, or null. A damaged entry is set aside (kept
+   *  under another key, out of the list) and reported as "corrupt". */
+  loadRecord(id) {
+    const text = this.read(assessmentKey(id));
     if (!text) return null;
+    let data;
     try {
-      return JSON.parse(text);
+      data = JSON.parse(text);
     } catch (err) {
+      this.setAside(id, text);
       throw new StorageError("corrupt", err);
+    }
+    if (!isObject(data) || data.format !== "cap-evaluation") {
+      this.setAside(id, text);
+      throw new StorageError("corrupt");
+    }
+    const stamps = isObject(data[SYNC]) ? data[SYNC] : {};
+    delete data[SYNC];
+    if (typeof data.id !== "string" || !data.id) data.id = id;
+    return { assessment: repairShape(data), stamps, text };
+  }
+
+  load(id) {
+    return this.loadRecord(id)?.assessment ?? null;
+  }
+
+  setAside(id, text) {
+    try {
+      this.write(asideKey(id), text);
+      this.remove(assessmentKey(id));
+      this.write(INDEX, JSON.stringify(this.index().filter((item) => item.id !== id)));
+    } catch {
+      // no room to move it: leave it where it is, out of harm's way
     }
   }
 
-  save(assessment, extra = {}) {
-    this.write(key(assessment.id), JSON.stringify(assessment));
-    const list = this.index().filter((item) => item.id !== assessment.id);
-    const previous = this.index().find((item) => item.id === assessment.id) || {};
-    list.push({ ...previous, id: assessment.id, name: assessment.structure?.name || "", updated: assessment.updated,
-      kind: assessment.kind || "individual", role: assessment.respondent?.role || "", ...extra });
-    this.write(INDEX, JSON.stringify(list));
+  /** Write an assessment (with its change times) and its line in the list; returns the text written. */
+  save(assessment, extra = {}, stamps = null) {
+    const record = stamps ? { ...assessment, [SYNC]: stamps } : assessment;
+    const text = JSON.stringify(record);
+    this.write(assessmentKey(assessment.id), text);
+    const list = this.index();
+    const previous = list.find((item) => item.id === assessment.id) || {};
+    const line = { ...previous, id: assessment.id, name: assessment.structure?.name || "", updated: assessment.updated,
+      kind: assessment.kind || "individual", role: assessment.respondent?.role || "", ...extra };
+    if (JSON.stringify(line) !== JSON.stringify(previous)) {
+      this.write(INDEX, JSON.stringify([...list.filter((item) => item.id !== assessment.id), line]));
+    }
+    return text;
   }
 
   meta(id) {
@@ -96,21 +237,35 @@ export class Store {
   }
 
   delete(id) {
-    this.remove(key(id));
+    this.remove(assessmentKey(id));
     this.write(INDEX, JSON.stringify(this.index().filter((item) => item.id !== id)));
   }
 
   get current() { return this.read(CURRENT); }
 
-  set current(id) { this.write(CURRENT, id); }
+  set current(id) {
+    if (this.read(CURRENT) !== id) this.write(CURRENT, id);
+  }
 
-  clearAll() {
-    if (!this.ls) { this.memory.clear(); return; }
-    const names = [];
+  /** Every key of ours and its text: what "Effacer mes données" removes, kept for an undo. */
+  snapshot() {
+    if (!this.ls) return new Map(this.memory);
+    const out = new Map();
     for (let i = 0; i < this.ls.length; i += 1) {
       const name = this.ls.key(i);
-      if (name && name.startsWith(PREFIX)) names.push(name);
+      if (name && name.startsWith(PREFIX)) out.set(name, this.ls.getItem(name));
     }
+    return out;
+  }
+
+  clearAll() {
+    const names = [...this.snapshot().keys()];
+    if (!this.ls) { this.memory.clear(); return; }
     names.forEach((name) => this.ls.removeItem(name));
+  }
+
+  /** Put back a snapshot taken before `clearAll`. */
+  restore(snapshot) {
+    for (const [name, value] of snapshot) this.write(name, value);
   }
 }

@@ -39,16 +39,23 @@ export function slug(text, fallback) {
     .replace(/^-|-$/g, "").toLowerCase().slice(0, 40) || fallback;
 }
 
-/** The alert box of a page: messages stay until closed. */
+/** The alert box of a page: messages stay until closed; a message already shown is not stacked
+ *  again (a failing save repeated on every keystroke shows one alert, brought back into view). */
 export function alertBox(box) {
   return {
     show(message, level = "error") {
-      const p = el("p", { class: `cap-alert cap-alert-${level}` }, message, " ");
+      const same = Array.from(box.children).find((p) => p.dataset.message === message);
+      if (same) { box.append(same); return same; }
+      const p = el("p", { class: `cap-alert cap-alert-${level}`, "data-message": message }, message, " ");
       const close = el("button", { type: "button", class: "cap-alert-close", text: "Fermer" });
       close.addEventListener("click", () => p.remove());
       p.append(close);
       box.append(p);
       return p;
+    },
+    /** Remove the alert showing `message`, if any. */
+    drop(message) {
+      Array.from(box.children).forEach((p) => { if (p.dataset.message === message) p.remove(); });
     },
     clear() { box.replaceChildren(); },
   };
@@ -152,22 +159,32 @@ export function renderSaved(container, store, { filter = () => true, roleLabel =
   container.replaceChildren(list);
 }
 
+/** Show the engine's state on a page: ready, restarting after a stop, or failed. `onReady` runs
+ *  each time the engine becomes ready (again after a restart, so that the page's work resumes). */
 export function engineStatus(root, engine, onReady, alerts, what) {
   const status = root.querySelector("[data-engine-status]");
-  engine.ready.then(() => {
-    root.dataset.state = "ready";
-    status.textContent = "Moteur de calcul prêt.";
-    onReady();
-  }, (err) => {
-    root.dataset.state = "error";
-    status.textContent = "";
-    alerts.show(`Le moteur de calcul n'a pas pu démarrer (${err.message}). ${what ? `${what} ` : ""}Rechargez la page pour réessayer ; `
-      + "si le problème continue, essayez un navigateur récent (Firefox, Chrome, Edge ou Safari à jour).");
-  });
   const slow = setTimeout(() => {
     if (root.dataset.state === "loading") {
       status.textContent = "Le moteur de calcul met du temps à se charger (connexion lente ?). Patientez un peu.";
     }
   }, 30000);
-  engine.ready.finally(() => clearTimeout(slow)).catch(() => {});
+  engine.subscribe((state, detail, info = {}) => {
+    root.dataset.state = state;
+    if (state === "ready") {
+      clearTimeout(slow);
+      status.textContent = "Moteur de calcul prêt.";
+      onReady();
+    } else if (state === "loading") {
+      // first start: the page's own loading text stays; a restart has said so already
+    } else if (info.restarting) {
+      status.textContent = "Le moteur de calcul redémarre…";
+      alerts.show(`Le moteur de calcul s'est arrêté (${detail}) et redémarre. Votre travail est conservé ; le calcul `
+        + "reprend dès qu'il est prêt.", "warning");
+    } else {
+      clearTimeout(slow);
+      status.textContent = "";
+      alerts.show(`Le moteur de calcul n'a pas pu démarrer (${detail}). ${what ? `${what} ` : ""}Rechargez la page pour réessayer ; `
+        + "si le problème continue, essayez un navigateur récent (Firefox, Chrome, Edge ou Safari à jour).");
+    }
+  });
 }
