@@ -57,14 +57,19 @@ def read_sources(folder: str | Path) -> dict[str, Any]:
     for path in sorted(root.rglob("*.yaml")):
         name = path.relative_to(root).as_posix()
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            sources[name] = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else "position inconnue"
             raise QuestionnaireError(name, None, None, f"YAML illisible ({where}) : {getattr(exc, 'problem', exc)}") from exc
         except UnicodeDecodeError as exc:
             raise QuestionnaireError(name, None, None, "le fichier doit être encodé en UTF-8") from exc
-        sources[name] = _plain(data)
+        except OSError as exc:
+            raise QuestionnaireError(name, None, None, "fichier illisible (droits d'accès ou dossier à la place d'un fichier)") from exc
+        except RecursionError as exc:
+            raise QuestionnaireError(name, None, None, "YAML trop imbriqué pour être lu") from exc
+        except (ValueError, TypeError, OverflowError, MemoryError) as exc:  # odd scalars, huge numbers
+            raise QuestionnaireError(name, None, None, f"YAML illisible ({type(exc).__name__})") from exc
     return sources
 
 
@@ -105,7 +110,7 @@ def _pillar(data: dict[str, Any], number: int) -> Pillar:
     themes = []
     for t in data["themes"]:
         criteria = tuple(_criterion(c, t["id"], data["id"]) for c in t["criteria"])
-        themes.append(Theme(t["id"], t["title"], t.get("description", ""), criteria, data["id"]))
+        themes.append(Theme(t["id"], t["title"], t.get("description") or "", criteria, data["id"]))
     return Pillar(data["id"], data["title"], data["description"], tuple(themes), number,
                   data.get("short_title") or data["title"])
 
@@ -118,17 +123,28 @@ def _criterion(c: dict[str, Any], theme_id: str, pillar_id: str) -> Criterion:
         evidence=tuple(c["evidence"]), offers=tuple(c["offers"]),
         refs=Refs(tuple(refs.get("csess", ())), tuple(refs.get("iso9001", ())), tuple(refs.get("ust", ()))),
         requirement=c.get("requirement", 3), weight=float(c.get("weight", 1)), core=c.get("core", False),
-        applies_to=tuple(c.get("applies_to", ())), applies_note=c.get("applies_note", ""),
-        regulatory=c.get("regulatory", False), checked=c.get("checked", ""),
+        applies_to=tuple(c.get("applies_to") or ()), applies_note=c.get("applies_note") or "",
+        regulatory=c.get("regulatory", False), checked=c.get("checked") or "",
         theme_id=theme_id, pillar_id=pillar_id,
     )
 
 
-def from_bundle(bundle: dict[str, Any] | str) -> Questionnaire:
-    data = json.loads(bundle) if isinstance(bundle, str) else bundle
+def from_bundle(bundle: dict[str, Any] | str, name: str = "questionnaire.json") -> Questionnaire:
+    data = _parse_bundle(bundle, name) if isinstance(bundle, str) else bundle
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT or not isinstance(data.get("sources"), dict):
-        raise QuestionnaireError("questionnaire.json", None, "format", f"ce n'est pas un paquet « {BUNDLE_FORMAT} »")
+        raise QuestionnaireError(name, None, "format", f"ce n'est pas un paquet « {BUNDLE_FORMAT} »")
     return from_sources(data["sources"])
+
+
+def _parse_bundle(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise QuestionnaireError(name, None, None, f"JSON illisible (ligne {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise QuestionnaireError(name, None, None, "JSON trop imbriqué pour être un questionnaire") from exc
+    except (ValueError, OverflowError, MemoryError) as exc:  # e.g. a number of thousands of digits
+        raise QuestionnaireError(name, None, None, f"JSON illisible ({type(exc).__name__})") from exc
 
 
 def load(path: str | Path) -> Questionnaire:
@@ -138,9 +154,8 @@ def load(path: str | Path) -> Questionnaire:
         return from_sources(read_sources(p))
     try:
         text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(str(p), None, None, "le fichier doit être encodé en UTF-8") from exc
     except OSError as exc:
         raise QuestionnaireError(str(p), None, None, "fichier introuvable ou illisible") from exc
-    try:
-        return from_bundle(text)
-    except json.JSONDecodeError as exc:
-        raise QuestionnaireError(str(p), None, None, f"JSON illisible (ligne {exc.lineno})") from exc
+    return from_bundle(text, str(p))

@@ -6,6 +6,7 @@ errors of one pass, so an author fixes them together rather than one build at a 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,7 @@ ISO_RE = re.compile(r"^(4|5|6|7|8|9|10)(\.\d{1,2}){0,2}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VERSION_RE = re.compile(r"^\d{4}\.\d+$")
 MAX_TEXT = 2000
+MAX_WEIGHT = 100
 
 
 class _Checker:
@@ -46,6 +48,25 @@ class _Checker:
         if len(value) > MAX_TEXT:
             self.fail(file, item_id, key, f"texte trop long ({len(value)} caractères, {MAX_TEXT} au plus)")
         return value
+
+    def source(self, file: str) -> dict[str, Any]:
+        """One source file as a dictionary; an absent file is reported once by `run`, an empty one here."""
+        if file not in self.sources:
+            return {}
+        value = self.sources[file]
+        if value is None or value == {}:
+            self.fail(file, None, None, "fichier vide")
+            return {}
+        return self.mapping(file, value, None, None)
+
+    def listed(self, file: str, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        """The required list `key` of a shared file (its items must be dictionaries)."""
+        if not data:
+            return []
+        if key not in data:
+            self.fail(file, None, key, "champ obligatoire absent")
+            return []
+        return self.items(file, data[key], None, key)
 
     def mapping(self, file: str, value: Any, item_id: str | None, field: str | None) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -92,7 +113,7 @@ class _Checker:
         for name in SHARED_FILES:
             if name not in self.sources:
                 self.fail(name, None, None, "fichier absent")
-        meta = self.mapping("meta.yaml", self.sources.get("meta.yaml", {}), None, None)
+        meta = self.source("meta.yaml")
         self.check_kind("meta.yaml", meta, "meta")
         types = self.check_types()
         offers = self.check_offers()
@@ -108,7 +129,8 @@ class _Checker:
                 self.fail("meta.yaml", None, "pillars", f"fichier de pilier introuvable : {name!r}")
                 continue
             self.check_pillar(name, types, offers, registers, seen, questions, used_offers)
-        for extra in sorted(set(self.sources) - set(SHARED_FILES) - set(p for p in pillar_files if isinstance(p, str))):
+        listed = {p for p in pillar_files if isinstance(p, str)}
+        for extra in sorted(set(self.sources) - set(SHARED_FILES) - listed, key=str):
             self.fail(extra, None, None, "fichier non listé dans meta.yaml → pillars")
         self.check_id_changes(meta, seen)
         return self.errors
@@ -138,7 +160,7 @@ class _Checker:
 
     def check_scale(self) -> None:
         file = "scale.yaml"
-        data = self.mapping(file, self.sources.get(file, {}), None, None)
+        data = self.source(file)
         if not data:
             return
         self.check_kind(file, data, "scale")
@@ -156,20 +178,20 @@ class _Checker:
 
     def check_types(self) -> set[str]:
         file = "structure_types.yaml"
-        data = self.mapping(file, self.sources.get(file, {}), None, None)
+        data = self.source(file)
         self.check_kind(file, data, "structure_types")
         seen: dict[str, str] = {}
-        for type_id, item in self.ids(file, self.items(file, data.get("types", []), None, "types"),
+        for type_id, item in self.ids(file, self.listed(file, data, "types"),
                                       re.compile(r"^[A-Z]{2,5}$"), seen, "types"):
             self.text(file, item, "label", type_id)
         return set(seen)
 
     def check_offers(self) -> set[str]:
         file = "offers.yaml"
-        data = self.mapping(file, self.sources.get(file, {}), None, None)
+        data = self.source(file)
         self.check_kind(file, data, "offers")
         seen: dict[str, str] = {}
-        for offer_id, item in self.ids(file, self.items(file, data.get("offers", []), None, "offers"),
+        for offer_id, item in self.ids(file, self.listed(file, data, "offers"),
                                        SLUG_RE, seen, "offers"):
             for key in ("field", "title", "description"):
                 self.text(file, item, key, offer_id)
@@ -179,10 +201,10 @@ class _Checker:
 
     def check_indicators(self) -> set[str]:
         file = "indicators.yaml"
-        data = self.mapping(file, self.sources.get(file, {}), None, None)
+        data = self.source(file)
         self.check_kind(file, data, "indicators")
         registers: dict[str, str] = {}
-        for reg_id, item in self.ids(file, self.items(file, data.get("registers", []), None, "registers"),
+        for reg_id, item in self.ids(file, self.listed(file, data, "registers"),
                                      SLUG_RE, registers, "registers"):
             self.text(file, item, "title", reg_id)
             self.text(file, item, "description", reg_id)
@@ -193,7 +215,8 @@ class _Checker:
                                      SLUG_RE, seen, "indicators"):
             for key in ("label", "definition", "unit", "period"):
                 self.text(file, item, key, ind_id)
-            if item.get("register") not in registers:
+            register = item.get("register")
+            if not isinstance(register, str) or register not in registers:
                 self.fail(file, ind_id, "register", f"registre inconnu : {item.get('register')!r}")
             kind = item.get("type")
             if kind not in ("count", "rate"):
@@ -214,7 +237,7 @@ class _Checker:
 
     def check_pillar(self, file: str, types: set[str], offers: set[str], registers: set[str],
                      seen: dict[str, str], questions: dict[str, str], used_offers: set[str]) -> None:
-        data = self.mapping(file, self.sources.get(file), None, None)
+        data = self.source(file)
         if not data:
             return
         self.check_kind(file, data, "pillar")
@@ -245,7 +268,7 @@ class _Checker:
                         registers: set[str], questions: dict[str, str]) -> None:
         known = {"id", "question", "why", "easy_read", "levels", "evidence", "requirement", "weight", "core",
                  "applies_to", "applies_note", "offers", "refs", "regulatory", "checked"}
-        for key in sorted(set(crit) - known):
+        for key in sorted(set(crit) - known, key=str):
             self.fail(file, cid, key, "champ inconnu")
         question = self.text(file, crit, "question", cid)
         if question:
@@ -263,13 +286,15 @@ class _Checker:
         if type(requirement) is not int or not 1 <= requirement <= 4:
             self.fail(file, cid, "requirement", f"doit être un entier de 1 à 4 (trouvé : {requirement!r})")
         weight = crit.get("weight", 1)
-        if type(weight) not in (int, float) or not weight > 0:
+        if type(weight) not in (int, float) or not math.isfinite(weight) or not weight > 0:
             self.fail(file, cid, "weight", f"doit être un nombre strictement positif (trouvé : {weight!r})")
+        elif weight > MAX_WEIGHT:
+            self.fail(file, cid, "weight", f"poids trop grand : {MAX_WEIGHT} au plus (trouvé : {weight!r})")
         core = crit.get("core", False)
         if not isinstance(core, bool):
             self.fail(file, cid, "core", "doit valoir true ou false")
         applies = crit.get("applies_to")
-        if applies is not None:
+        if "applies_to" in crit:
             listed = self.strings(file, applies, cid, "applies_to")
             for t in listed:
                 if t not in types:
@@ -310,7 +335,7 @@ class _Checker:
         for n in numbers:
             if n not in (1, 2, 3, 4):
                 self.fail(file, cid, "levels", f"niveau hors de l'échelle 1 à 4 : {n!r}")
-        if numbers != sorted(numbers):
+        if all(type(n) is int for n in numbers) and numbers != sorted(numbers):
             self.fail(file, cid, "levels", "les niveaux doivent être dans l'ordre 1, 2, 3, 4")
         texts = [self.text(file, lv, "text", f"{cid} niveau {lv.get('level')}") for lv in items]
         normalized = [" ".join(t.lower().split()) for t in texts if t]
@@ -319,7 +344,7 @@ class _Checker:
 
     def check_refs(self, file: str, cid: str, refs: Any, registers: set[str]) -> None:
         data = self.mapping(file, refs, cid, "refs")
-        for key in sorted(set(data) - {"csess", "iso9001", "ust"}):
+        for key in sorted(set(data) - {"csess", "iso9001", "ust"}, key=str):
             self.fail(file, cid, f"refs.{key}", "référence inconnue (attendu : csess, iso9001, ust)")
         csess = data.get("csess")
         if not isinstance(csess, list) or not csess or not all(type(n) is int and 1 <= n <= 8 for n in csess):
@@ -346,8 +371,10 @@ class _Checker:
                 self.fail("meta.yaml", None, f"{field}.old", f"identifiant d'origine mal formé : {old!r}")
             elif old in seen:
                 self.fail("meta.yaml", old, f"{field}.old", "un identifiant retiré ou renommé ne peut pas être réutilisé")
-            if new is not None and new not in seen:
+            if new is not None and (not isinstance(new, str) or new not in seen):
                 self.fail("meta.yaml", None, f"{field}.new", f"le nouvel identifiant n'existe pas : {new!r}")
+            if change.get("note") is not None and not isinstance(change.get("note"), str):
+                self.fail("meta.yaml", None, f"{field}.note", "doit être un texte")
 
 
 def check_sources(sources: dict[str, Any]) -> list[QuestionnaireError]:

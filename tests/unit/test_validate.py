@@ -16,7 +16,15 @@ from cap.validate import check_sources
 CASES = yaml.safe_load((Path(__file__).parent / "bad_questionnaires.yaml").read_text(encoding="utf-8"))
 
 
-def _apply(data: Any, path: str, value: Any, delete: bool) -> None:
+def _apply(sources: dict[str, Any], file: str, path: str | None, value: Any, delete: bool) -> None:
+    """Change one field of one file; with no path, replace (or remove) the whole file."""
+    if not path:
+        if delete:
+            del sources[file]
+        else:
+            sources[file] = value
+        return
+    data = sources[file]
     keys = [int(k) if k.isdigit() else k for k in path.split(".")]
     for k in keys[:-1]:
         data = data[k]
@@ -33,12 +41,21 @@ def test_mini_questionnaire_is_valid(mini_sources) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_bad_questionnaire_is_named(case: dict, mini_sources) -> None:
     sources = copy.deepcopy(mini_sources)
-    _apply(sources[case["file"]], case["path"], case.get("value"), case.get("delete", False))
+    _apply(sources, case["file"], case.get("path"), case.get("value"), case.get("delete", False))
     errors = check_sources(sources)
     exp = case["expect"]
     matching = [e for e in errors if (e.file, e.item_id, e.field) == (exp["file"], exp["id"], exp["field"])]
     assert matching, f"no error on {exp}; got: {[str(e) for e in errors]}"
     assert any(exp["message"] in e.problem for e in matching)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_bad_questionnaire_never_reaches_the_model(case: dict, mini_sources) -> None:
+    """Loading raises the French errors, never a Python exception from the model builder."""
+    sources = copy.deepcopy(mini_sources)
+    _apply(sources, case["file"], case.get("path"), case.get("value"), case.get("delete", False))
+    with pytest.raises(QuestionnaireErrors):
+        from_sources(sources)
 
 
 def test_loading_invalid_sources_raises_all_errors_at_once(mini_sources) -> None:
