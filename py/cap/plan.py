@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .model import Questionnaire
@@ -43,11 +44,11 @@ STATUS_LABELS = {"todo": "À faire", "doing": "En cours", "done": "Fait", "dropp
 def effective_plan(q: Questionnaire, assessment: dict[str, Any]) -> list[dict[str, Any]]:
     """The actions the structure kept (dropped ones left out); while it has kept none, the
     suggestions it has not dropped, as a draft plan."""
-    plan = assessment.get("plan") or []
+    plan = [i for i in assessment.get("plan") or [] if isinstance(i, dict)]
     kept = [i for i in plan if i.get("status") != "dropped"]
     if kept:
         return kept
-    dropped = {i.get("criterion") for i in plan}
+    dropped = {i.get("criterion") for i in plan if isinstance(i.get("criterion"), str)}
     return [
         {"id": f"suggestion-{s['criterion']}", "criterion": s["criterion"], "action": s["objective"],
          "owner": "", "due": "", "status": "todo", "offers": s["offers"]}
@@ -56,34 +57,66 @@ def effective_plan(q: Questionnaire, assessment: dict[str, Any]) -> list[dict[st
 
 
 def plan_csv(q: Questionnaire, assessment: dict[str, Any]) -> str:
-    """The plan as CSV for French spreadsheets: UTF-8 with BOM, ';' separator, CRLF, French months."""
+    """The plan as CSV for French spreadsheets: UTF-8 with BOM, ';' separator, CRLF, French months.
+
+    Every cell goes through `safe_cell`: the file may hold text from anyone (an imported plan,
+    a questionnaire fork), and a spreadsheet must never run it as a formula.
+    """
     import csv
     import io
 
-    from .fmt import month
-
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Pilier", "Thème", "Critère", "Question", "Niveau actuel", "Niveau visé", "Action",
-                     "Responsable", "Échéance", "Statut", "Offres à mobiliser"])
+    writer.writerow([safe_cell(h) for h in ("Pilier", "Thème", "Critère", "Question", "Niveau actuel", "Niveau visé",
+                                            "Action", "Responsable", "Échéance", "Statut", "Offres à mobiliser")])
     scores = compute_scores(q, assessment)
     for item in effective_plan(q, assessment):
-        c = q.criterion_by_id.get(item.get("criterion") or "")
+        criterion = item.get("criterion")
+        c = q.criterion_by_id.get(criterion) if isinstance(criterion, str) else None
         entry = scores["criteria"].get(c.id) if c else None
         value = entry["value"] if entry else None
-        offers = [q.offer_by_id[o].title if o in q.offer_by_id else o for o in item.get("offers", [])]
-        writer.writerow([
+        offers = item.get("offers")
+        offers = [q.offer_by_id[o].title if isinstance(o, str) and o in q.offer_by_id else _text(o)
+                  for o in (offers if isinstance(offers, list) else [])]
+        status = item.get("status") or "todo"
+        row = [
             q.pillar_by_id[c.pillar_id].title if c else "",
             q.theme_by_id[c.theme_id].title if c else "",
-            c.id if c else "", c.question if c else "",
+            c.id if c else _text(criterion), c.question if c else "",
             value if isinstance(value, int) else (q.scale.label(value) if value else ""),
             entry["target"] if entry else "",
-            _safe_cell(item.get("action", "")), _safe_cell(item.get("owner", "")), month(item.get("due")),
-            STATUS_LABELS.get(item.get("status", "todo"), ""), " ; ".join(offers),
-        ])
+            _text(item.get("action")), _text(item.get("owner")), _month(item.get("due")),
+            STATUS_LABELS.get(status, _text(status)) if isinstance(status, str) else _text(status),
+            " ; ".join(safe_cell(o) for o in offers),
+        ]
+        writer.writerow([safe_cell(_text(cell)) for cell in row])
     return "\ufeff" + out.getvalue()
 
 
-def _safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas typed in free text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _text(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else str(value)
+
+
+def _month(due: Any) -> str:
+    """'2027-06' → 'juin 2027'; anything else is kept as written (a cell is never dropped)."""
+    from .fmt import month
+
+    text = _text(due)
+    return month(text) if MONTH_RE.match(text) else text
+
+
+# OWASP "CSV injection": a cell a spreadsheet may read as a formula starts with one of these,
+# possibly after spaces (LibreOffice and Excel skip them); full-width forms are folded by some
+# spreadsheets (Excel's IME input, Google Sheets). `|` and `%` guard old DDE and URL-encoded tricks.
+FORMULA_STARTS = frozenset("=+-@\t\r\n|%\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\u2212")
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def safe_cell(text: str) -> str:
+    """Neutralise a cell a spreadsheet could read as a formula (CSV injection): prefix it with `'`.
+
+    The quote shows in the cell, so nothing the user wrote is lost, and no formula ever runs.
+    """
+    if text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text

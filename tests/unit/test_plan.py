@@ -44,3 +44,56 @@ def test_csv_has_bom_semicolons_french_month_and_no_formula(mini) -> None:
     assert rows[1][6].startswith("'=")
     assert rows[1][8] == "juin 2027"
     assert rows[1][10] == "Offre un"
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+ATTACKS = ["=HYPERLINK(\"http://x\")", "@SUM(1+1)", "+1", "-2+3", "\t=1+1", "\r=1+1", "  =1+1", "\n@A1",
+           "＝1+1", " \t＠x", "|calc", "%0A=1"]
+
+
+def _cells(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline=""), delimiter=";"))
+
+
+def _formula_like(cell: str) -> bool:
+    return cell.lstrip(" \u00a0\u3000")[:1] in FORMULA_STARTS or cell[:1] in FORMULA_STARTS
+
+
+def test_no_cell_of_the_csv_can_be_read_as_a_formula(mini) -> None:
+    a = assessment({"AA-ONE-01": 2, "AA-ONE-02": "dk"})
+    a["plan"] = [
+        {"id": attack, "criterion": attack, "action": attack, "owner": attack, "due": attack, "status": attack,
+         "offers": [attack, "o-one"]}
+        for attack in ATTACKS
+    ] + [{"id": "y", "criterion": "AA-ONE-01", "action": "Action", "owner": "Direction", "due": "2027-06",
+          "status": "doing", "offers": ["=HYPERLINK(\"x\")", "@SUM(A1)"]}]
+    rows = _cells(plan_csv(mini, a))
+    assert len(rows) == 1 + len(ATTACKS) + 1
+    bad = [cell for row in rows for cell in row if _formula_like(cell)]
+    assert bad == []
+    # nothing lost: the unknown ids and offers are still there, behind the quote
+    assert rows[1][2] == "'=HYPERLINK(\"http://x\")"
+    assert "'@SUM(A1)" in rows[-1][10] and "Offre un" in rows[1][10]
+
+
+def test_criterion_titles_from_the_questionnaire_are_neutralised_too(mini) -> None:
+    import dataclasses
+    c = mini.criteria[0]
+    evil = dataclasses.replace(mini, pillars=tuple(
+        dataclasses.replace(p, title="=cmd|' /C calc'!A0", themes=tuple(
+            dataclasses.replace(t, title="+1", criteria=tuple(
+                dataclasses.replace(x, question="@x") for x in t.criteria)) for t in p.themes))
+        for p in mini.pillars))
+    a = assessment({c.id: 2})
+    rows = _cells(plan_csv(evil, a))
+    assert [cell for row in rows for cell in row if _formula_like(cell)] == []
+    assert rows[1][0] == "'=cmd|' /C calc'!A0" and rows[1][1] == "'+1" and rows[1][3] == "'@x"
+
+
+def test_plan_csv_survives_odd_plan_items(mini) -> None:
+    a = assessment({"AA-ONE-01": 2})
+    a["plan"] = [{"id": 1, "criterion": ["x"], "action": None, "owner": 3, "due": None, "status": None,
+                  "offers": "o-one"}, "not an item"]
+    rows = _cells(plan_csv(mini, a))
+    assert len(rows) == 2 and rows[1][6] == ""
