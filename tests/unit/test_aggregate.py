@@ -1,10 +1,12 @@
 """Anonymised export and network statistics."""
 
+import copy
 import json
 
 import pytest
 
-from cap.aggregate import aggregate, anonymise
+from cap.aggregate import aggregate, anonymise, read_anonymous
+from cap.errors import AssessmentError
 from tests.conftest import assessment
 
 
@@ -37,3 +39,91 @@ def test_statistics_by_type_and_quartiles(mini) -> None:
 def test_full_assessments_are_scored_when_aggregated(mini) -> None:
     r = aggregate(mini, [assessment({"AA-ONE-01": 4})])
     assert r["overall"]["mean"] == pytest.approx(100)
+
+
+def _export(mini) -> dict:
+    a = assessment({"AA-ONE-01": 2, "AA-ONE-02": 4, "BB-ONE-01": "na"}, updated="2026-11-28T10:00:00Z")
+    return json.loads(json.dumps(anonymise(mini, a, region="Bretagne")))
+
+
+def test_an_anonymised_export_reads_back_as_written(mini) -> None:
+    data = _export(mini)
+    assert read_anonymous(copy.deepcopy(data), mini) == data
+
+
+def _set(data: dict, path: str, value, delete: bool = False) -> None:
+    keys = path.split(".")
+    for k in keys[:-1]:
+        data = data[k]
+    if delete:
+        del data[keys[-1]]
+    else:
+        data[keys[-1]] = value
+
+
+BAD = [
+    ("scores.overall", float("nan"), "scores.overall"),
+    ("scores.overall", float("inf"), "scores.overall"),
+    ("scores.overall", -5000, "scores.overall"),
+    ("scores.overall", 1e300, "scores.overall"),
+    ("scores.overall", True, "scores.overall"),
+    ("scores.overall", "50", "scores.overall"),
+    ("scores.pillars.AA", float("-inf"), "scores.pillars.AA"),
+    ("scores.themes.AA-ONE", 100.5, "scores.themes.AA-ONE"),
+    ("scores.themes", [1, 2], "scores.themes"),
+    ("scores.pillars", None, "scores.pillars"),
+    ("scores", "beaucoup", "scores"),
+    ("scores.extra", 1, "scores.extra"),
+    ("values.AA-ONE-01", 7, "values.AA-ONE-01"),
+    ("values.AA-ONE-01", True, "values.AA-ONE-01"),
+    ("values", [], "values"),
+    ("structure", "ACI", "structure"),
+    ("structure.type", ["ACI"], "structure.type"),
+    ("structure.type", 12, "structure.type"),
+    ("structure.region", "x" * 500, "structure.region"),
+    ("structure.name", "Nom", "structure.name"),
+    ("date", 20261128, "date"),
+    ("date", "x" * 100, "date"),
+    ("questionnaire", None, "questionnaire"),
+    ("questionnaire.id", "autre", "questionnaire.id"),
+    ("questionnaire.version", {"v": 1}, "questionnaire.version"),
+    ("format_version", True, "format_version"),
+    ("format_version", 99, "format_version"),
+    ("format_version", 1.0, "format_version"),
+    ("answers", {}, "answers"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "field"), BAD, ids=[f"{p}={v!r}"[:40] for p, v, _ in BAD])
+def test_bad_anonymised_export_is_refused_naming_the_field(mini, path, value, field) -> None:
+    data = _export(mini)
+    _set(data, path, value)
+    with pytest.raises(AssessmentError) as info:
+        read_anonymous(data, mini)
+    assert info.value.field == field
+    assert f"champ « {field} »" in str(info.value)
+
+
+@pytest.mark.parametrize("path", ["scores", "scores.overall", "scores.pillars", "scores.themes", "values",
+                                  "questionnaire", "structure"])
+def test_anonymised_export_missing_a_part_is_refused(mini, path) -> None:
+    data = _export(mini)
+    _set(data, path, None, delete=True)
+    with pytest.raises(AssessmentError) as info:
+        read_anonymous(data, mini)
+    assert info.value.field == path
+
+
+def test_a_percent_a_hair_above_100_is_rounding_not_an_attack(mini) -> None:
+    data = _export(mini)
+    data["scores"]["overall"] = 100.00000000000001
+    assert read_anonymous(data, mini)["scores"]["overall"] == 100
+
+
+def test_aggregate_skips_numbers_that_are_not_percents(mini) -> None:
+    items = [{"kind": "anonymous", "structure": {"type": "ACI"},
+              "scores": {"overall": v, "pillars": {"AA": v}, "themes": {"AA-ONE": v}}}
+             for v in (float("nan"), float("inf"), -5000, 1e300, True, 50)]
+    r = aggregate(mini, items)
+    assert r["overall"]["n"] == 1 and r["overall"]["median"] == 50
+    json.dumps(r, allow_nan=False)
