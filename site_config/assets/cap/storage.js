@@ -214,7 +214,16 @@ export class Store {
 
   /** Write an assessment (with its change times) and its line in the list; returns the text written. */
   save(assessment, extra = {}, stamps = null) {
-    const record = stamps ? { ...assessment, [SYNC]: stamps } : assessment;
+    if (!stamps) {
+      // A writer that does not track its changes (the synthesis page saving the consolidated
+      // assessment, an import): stamp what differs from the stored version, so that a tab
+      // showing it takes these changes in rather than writing its older copy back.
+      let previous = null;
+      try { previous = this.loadRecord(assessment.id); } catch { previous = null; }
+      stamps = previous ? { ...previous.stamps } : {};
+      stampChanges(assessment, previous ? flatten(previous.assessment) : new Map(), stamps);
+    }
+    const record = { ...assessment, [SYNC]: stamps };
     const text = JSON.stringify(record);
     this.write(assessmentKey(assessment.id), text);
     const list = this.index();
