@@ -17,6 +17,7 @@ from .model import (
     IdChange,
     Indicator,
     Labelled,
+    LegalRef,
     Level,
     Offer,
     Pillar,
@@ -125,6 +126,7 @@ def _criterion(c: dict[str, Any], theme_id: str, pillar_id: str) -> Criterion:
         requirement=c.get("requirement", 3), weight=float(c.get("weight", 1)), core=c.get("core", False),
         applies_to=tuple(c.get("applies_to") or ()), applies_note=c.get("applies_note") or "",
         regulatory=c.get("regulatory", False), checked=c.get("checked") or "",
+        legal=tuple(LegalRef(r["text"], r.get("url") or "") for r in c.get("legal") or ()),
         theme_id=theme_id, pillar_id=pillar_id,
     )
 

@@ -20,6 +20,14 @@ class Refs:
 
 
 @dataclass(frozen=True)
+class LegalRef:
+    """A text a regulatory criterion restates, e.g. "Code du travail, art. L5132-5", with a link to an official site."""
+
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Criterion:
     id: str
     question: str
@@ -35,7 +43,8 @@ class Criterion:
     applies_to: tuple[str, ...] = ()  # empty: every structure type
     applies_note: str = ""
     regulatory: bool = False
-    checked: str = ""
+    checked: str = ""  # date the rule (and its legal references) was last checked
+    legal: tuple[LegalRef, ...] = ()
     theme_id: str = ""
     pillar_id: str = ""
 

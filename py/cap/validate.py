@@ -21,6 +21,8 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ISO_RE = re.compile(r"^(4|5|6|7|8|9|10)(\.\d{1,2}){0,2}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VERSION_RE = re.compile(r"^\d{4}\.\d+$")
+# Legal references link to official sites only (Légifrance, ministries, service-public, EU law, CNIL).
+OFFICIAL_URL_RE = re.compile(r"^https://([a-z0-9-]+\.)*(gouv\.fr|service-public\.fr|europa\.eu|cnil\.fr)(/\S*)?$")
 MAX_TEXT = 2000
 MAX_WEIGHT = 100
 
@@ -267,7 +269,7 @@ class _Checker:
     def check_criterion(self, file: str, cid: str, crit: dict[str, Any], types: set[str], offers: set[str],
                         registers: set[str], questions: dict[str, str]) -> None:
         known = {"id", "question", "why", "easy_read", "levels", "evidence", "requirement", "weight", "core",
-                 "applies_to", "applies_note", "offers", "refs", "regulatory", "checked"}
+                 "applies_to", "applies_note", "offers", "refs", "regulatory", "checked", "legal"}
         for key in sorted(set(crit) - known, key=str):
             self.fail(file, cid, key, "champ inconnu")
         question = self.text(file, crit, "question", cid)
@@ -317,11 +319,13 @@ class _Checker:
         if not isinstance(regulatory, bool):
             self.fail(file, cid, "regulatory", "doit valoir true ou false")
         checked = crit.get("checked")
-        if regulatory is True:
+        self.check_legal(file, cid, crit.get("legal"), regulatory is True)
+        if regulatory is True or crit.get("legal") is not None:
             if not isinstance(checked, str) or not DATE_RE.match(checked):
-                self.fail(file, cid, "checked", "un critère réglementaire porte la date de vérification de la règle (AAAA-MM-JJ)")
+                self.fail(file, cid, "checked", "un critère réglementaire, ou qui cite des textes (legal), porte la "
+                          "date de vérification de la règle (AAAA-MM-JJ)")
         elif checked is not None:
-            self.fail(file, cid, "checked", "n'a de sens qu'avec regulatory: true")
+            self.fail(file, cid, "checked", "n'a de sens qu'avec regulatory: true ou des textes cités (legal)")
 
     def check_levels(self, file: str, cid: str, levels: Any) -> None:
         items = self.items(file, levels, cid, "levels")
@@ -359,6 +363,26 @@ class _Checker:
             for r in ust:
                 if r not in registers:
                     self.fail(file, cid, "refs.ust", f"registre UST inconnu : {r!r}")
+
+    def check_legal(self, file: str, cid: str, legal: Any, required: bool) -> None:
+        """The texts a criterion restates: a list of {text, url}; required when it is regulatory."""
+        if legal is None:
+            if required:
+                self.fail(file, cid, "legal", "un critère réglementaire cite ses textes (liste de {text, url})")
+            return
+        if isinstance(legal, list) and not legal:
+            self.fail(file, cid, "legal", "la liste des textes cités ne peut pas être vide")
+        for n, ref in enumerate(self.items(file, legal, cid, "legal")):
+            for key in sorted(set(ref) - {"text", "url"}, key=str):
+                self.fail(file, cid, f"legal[{n}].{key}", "champ inconnu (attendu : text, url)")
+            text = ref.get("text")
+            if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+                self.fail(file, cid, f"legal[{n}].text",
+                          "le nom du texte est obligatoire (par exemple « Code du travail, art. L5132-5 »)")
+            url = ref.get("url")
+            if url is not None and not (isinstance(url, str) and OFFICIAL_URL_RE.match(url)):
+                self.fail(file, cid, f"legal[{n}].url", "lien vers un site officiel attendu (https://…gouv.fr, "
+                          f"service-public.fr, europa.eu ou cnil.fr ; trouvé : {str(url)[:80]!r})")
 
     def check_id_changes(self, meta: dict[str, Any], seen: dict[str, str]) -> None:
         changes = meta.get("id_changes", [])
