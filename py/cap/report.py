@@ -77,6 +77,13 @@ def _legend(series: list[tuple[str, str]]) -> str:
 
 # -- results ----------------------------------------------------------------------------------
 
+# The profile drawn from each criterion's `requirement`: a level this tool proposes, not one set by COORACE.
+REPERE = "Repère de l'outil"
+REPERE_NOTE = ('<p class="cap-note">Repère de l\'outil : le score qu\'aurait une structure au niveau proposé par '
+               'CAP en ligne pour chaque critère (le plus souvent le niveau 3). Ce repère est fixé par les auteurs de '
+               'l\'outil, pas par COORACE ; votre équipe choisit ses propres niveaux visés dans le plan de progrès.</p>')
+
+
 def scores_table(q: Questionnaire, s: dict[str, Any]) -> str:
     rows = []
     for p in q.pillars:
@@ -95,8 +102,8 @@ def scores_table(q: Questionnaire, s: dict[str, Any]) -> str:
                 f'<td>{fmt.level(ts["level"])}</td><td>{fmt.percent(ts["expected"])}</td><td></td></tr>')
     return ('<table class="cap-scores"><caption>Scores par pilier et par thème</caption><thead><tr>'
             '<th scope="col">Pilier / thème</th><th scope="col">Score</th><th scope="col">Niveau</th>'
-            '<th scope="col">Attendu du réseau</th><th scope="col">Réponses</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<th scope="col">{REPERE}</th><th scope="col">Réponses</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>{REPERE_NOTE}')
 
 
 def _raw(value: float | None) -> str:
@@ -106,7 +113,7 @@ def _raw(value: float | None) -> str:
 def radar(q: Questionnaire, s: dict[str, Any]) -> str:
     labels = [p.short_title for p in q.pillars]
     series = [("Votre structure", [s["pillars"][p.id]["percent"] for p in q.pillars], "own"),
-              ("Attendu du réseau", [s["pillars"][p.id]["expected"] for p in q.pillars], "expected")]
+              (REPERE, [s["pillars"][p.id]["expected"] for p in q.pillars], "expected")]
     svg = radar_svg(labels, series)
     return f'<figure class="cap-chart">{svg}{_legend([(n, c) for n, _, c in series])}</figure>' if svg else ""
 
@@ -124,7 +131,7 @@ def overall_block(s: dict[str, Any]) -> str:
 def strengths_block(q: Questionnaire, s: dict[str, Any], limit: int = 5) -> str:
     ids = strengths(q, s, limit)
     if not ids:
-        return '<p>Aucun point fort encore : aucun critère n\'atteint le niveau attendu.</p>'
+        return '<p>Aucun point fort encore : aucun critère n\'atteint le niveau visé.</p>'
     items = "".join(f'<li><span class="cap-id">{esc(c)}</span> {esc(q.criterion_by_id[c].question)} '
                     f'<em>(niveau {s["criteria"][c]["value"]})</em></li>' for c in ids)
     return f'<ul class="cap-strengths">{items}</ul>'
@@ -133,13 +140,13 @@ def strengths_block(q: Questionnaire, s: dict[str, Any], limit: int = 5) -> str:
 def gaps_block(q: Questionnaire, plan: dict[str, Any], limit: int = 8) -> str:
     items = plan["suggestions"][:limit]
     if not items:
-        return "<p>Aucun écart avec le niveau attendu pour les critères répondus.</p>"
+        return "<p>Aucun écart avec le niveau visé pour les critères répondus.</p>"
     rows = "".join(
         f'<tr><th scope="row"><span class="cap-id">{esc(i["criterion"])}</span> {esc(i["question"])}</th>'
         f'<td>{i["value"]}</td><td>{i["target"]}</td><td>{esc(i["objective"])}</td>'
         f'<td>{esc(", ".join(q.offer_by_id[o].title for o in i["offers"] if o in q.offer_by_id))}</td></tr>'
         for i in items)
-    return ('<table class="cap-gaps"><caption>Écarts au niveau attendu, par priorité</caption><thead><tr>'
+    return ('<table class="cap-gaps"><caption>Écarts au niveau visé, par priorité</caption><thead><tr>'
             '<th scope="col">Critère</th><th scope="col">Niveau</th><th scope="col">Visé</th>'
             '<th scope="col">Objectif (niveau suivant)</th><th scope="col">Offres</th></tr></thead>'
             f'<tbody>{rows}</tbody></table>')
@@ -188,6 +195,7 @@ tr.theme th { font-weight: normal; padding-left: 6mm; }
 .cover dd { margin: 0; }
 .cap-overall { font-size: 12pt; }
 .cap-partial { color: #8a3b00; font-weight: 600; }
+.cap-note { font-size: 9pt; color: #444; margin: 0 0 3mm; }
 .cap-id { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 8.5pt; color: #444; white-space: nowrap; }
 .cap-chart { margin: 0; display: flex; align-items: center; gap: 6mm; break-inside: avoid; }
 .cap-radar { width: 95mm; height: auto; }
@@ -301,7 +309,7 @@ def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any]) -> s
     return (f'<section class="summary"><h2>Synthèse — {esc(structure.get("name") or "Structure sans nom")}</h2>'
             f'<p class="facts">{facts}</p>{overall_block(s)}<div class="summary-grid">{radar(q, s)}'
             f'<table><thead><tr><th scope="col">Pilier</th><th scope="col">Score</th>'
-            f'<th scope="col">Attendu du réseau</th></tr></thead><tbody>{pillars}</tbody></table></div>'
+            f'<th scope="col">{REPERE}</th></tr></thead><tbody>{pillars}</tbody></table></div>'
             f'<h3>Points forts</h3>{strengths_block(q, s, 3)}'
             f'<h3>Priorités du plan</h3><ol>{actions or "<li>Aucune action.</li>"}</ol>'
             f'<p><strong>Offres de services à mobiliser :</strong> {offer_line}.</p></section>')

@@ -61,3 +61,12 @@ def test_indicators_show_counts_and_computed_rates(mini) -> None:
     a["indicators"] = {"sorties": 40, "dynamiques": 10}
     html = plan_page(mini, a)
     assert "40 sorties" in html and "25\u00a0%" in html
+
+
+def test_the_benchmark_is_called_the_tools_own_not_the_networks(mini) -> None:
+    """Issue 13: COORACE never set the levels; the chart, the tables and the summary say whose they are."""
+    a = assessment({"AA-ONE-01": 2, "AA-ONE-02": 1})
+    for html in (results_html(mini, a), plan_page(mini, a), summary_page(mini, a)):
+        assert "Repère de l'outil" in html
+        assert not re.search(r"attendu (par|du) (le )?réseau", html, re.I)
+    assert "pas par COORACE" in results_html(mini, a)
