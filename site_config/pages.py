@@ -45,19 +45,32 @@ def _offer_links(ctx: Context, ids: tuple[str, ...] | list[str]) -> str:
                      for o in ids)
 
 
+def legal_html(c: Criterion) -> str:
+    """The texts a criterion restates, as plain links (the reader's click, never a request of the page)."""
+    if not c.legal:
+        return ""
+    items = "".join(
+        f'<li><a href="{e(r.url)}" rel="external noopener noreferrer">{e(r.text)}</a></li>' if r.url else f"<li>{e(r.text)}</li>"
+        for r in c.legal)
+    return f'<ul class="cap-legal">{items}</ul>'
+
+
 def criterion_html(ctx: Context, c: Criterion, for_print: bool = False) -> str:
     q = ctx.q
     levels = "".join(f'<tr><th scope="row">{lv.level} · {e(q.scale.levels[lv.level - 1].label)}</th>'
                      f'<td>{e(lv.text)}</td>' + ('<td class="cap-tick" aria-hidden="true">☐</td>' if for_print else "")
                      + "</tr>" for lv in c.levels)
-    facts = [f"Niveau attendu par le réseau : <strong>{c.requirement}</strong>",
+    facts = [f'<a href="{link(ctx, "echelle.md", "repere")}">Repère proposé par l\'outil</a> : '
+             f"<strong>niveau {c.requirement}</strong> (votre équipe peut viser un autre niveau)",
              f"Poids : {fmt.number(c.weight)}"]
     if c.core:
         facts.append("Critère essentiel (« non concerné » impossible)")
     if c.applies_to:
         facts.append(f"Concerne : {e(', '.join(c.applies_to))} — {e(c.applies_note)}")
     if c.regulatory:
-        facts.append(f"Règle vérifiée le {fmt.date(c.checked)}")
+        facts.append(f"Critère réglementaire : règle vérifiée le {fmt.date(c.checked)}")
+    elif c.legal:
+        facts.append(f"Textes cités vérifiés le {fmt.date(c.checked)}")
     refs = [f"Guide CSESS : {', '.join(f'thème {n} ({e(CSESS[n])})' for n in c.refs.csess)}"]
     if c.refs.iso9001:
         refs.append(f"ISO 9001 : chapitre{'s' if len(c.refs.iso9001) > 1 else ''} {e(', '.join(c.refs.iso9001))}")
@@ -81,7 +94,11 @@ def criterion_html(ctx: Context, c: Criterion, for_print: bool = False) -> str:
             f'<table class="cap-levels-table"><thead><tr><th scope="col">{head or "Niveau"}</th>'
             f'<th scope="col">Ce que l\'on observe</th>{extra_col}</tr></thead><tbody>{levels}</tbody></table>'
             f'<p class="cap-facts">{" · ".join(facts)}</p>'
-            f'<p><strong>Preuves possibles :</strong></p><ul>{evidence}</ul>'
+            + ("" if for_print or not c.legal else
+               f'<p class="cap-legal-head"><strong>Textes de référence</strong> '
+               f'(<a href="{link(ctx, "references.md", c.id.lower())}">tous les textes cités</a>) :</p>'
+               + legal_html(c))
+            + f'<p><strong>Preuves possibles :</strong></p><ul>{evidence}</ul>'
             + ("" if for_print else f'<p><strong>Offres à mobiliser :</strong> {_offer_links(ctx, c.offers)}</p>')
             + f'<p class="cap-refs">{" · ".join(refs)}</p>{tail}</div>')
 
@@ -214,6 +231,35 @@ def grid_md(ctx: Context, _: str) -> str:
     return "\n".join(parts)
 
 
+def references_md(ctx: Context, _: str) -> str:
+    """Every criterion that restates a rule, then those that cite one, with their texts and dates."""
+    q = ctx.q
+
+    def table(criteria: list[Criterion]) -> str:
+        rows = "".join(
+            f'<tr id="{e(c.id.lower())}"><th scope="row"><a href="{link(ctx, PILLAR_PAGES[c.pillar_id], c.id)}">'
+            f'{e(c.id)}</a></th><td>{e(c.question)}'
+            + (f'<br><span class="cap-refs">Concerne : {e(", ".join(c.applies_to))}</span>' if c.applies_to else "")
+            + f'</td><td>{legal_html(c)}</td><td>{fmt.date(c.checked)}</td></tr>' for c in criteria)
+        # Out of the search index (a <section>, as for the grid): each question is found on its pillar page only.
+        return ('<section data-search-exclude><table class="cap-references"><thead><tr><th scope="col">Critère</th>'
+                '<th scope="col">Question</th><th scope="col">Textes de référence</th><th scope="col">Vérifié le</th>'
+                f'</tr></thead><tbody>{rows}</tbody></table></section>')
+
+    regulatory = [c for c in q.criteria if c.regulatory]
+    citing = [c for c in q.criteria if c.legal and not c.regulatory]
+    dates = sorted({c.checked for c in regulatory + citing if c.checked})
+    parts = [f'<p>{len(regulatory)} critères réglementaires et {len(citing)} autres critères qui citent un texte, '
+             f'dans la version {e(q.version)} du questionnaire. Dates de vérification : '
+             f'{", ".join(fmt.date(d) for d in dates) or "aucune"}.</p>',
+             "## Critères réglementaires { #criteres-reglementaires }", table(regulatory)]
+    if citing:
+        parts += ["## Autres critères qui citent un texte { #autres-criteres }",
+                  "<p>Ces critères vont au-delà de la règle, mais une partie de ce qu'ils décrivent est une obligation.</p>",
+                  table(citing)]
+    return "\n\n".join(parts) + "\n"
+
+
 def version_md(ctx: Context, _: str) -> str:
     return f"{e(ctx.q.version)}"
 
@@ -221,7 +267,7 @@ def version_md(ctx: Context, _: str) -> str:
 RENDERERS: dict[str, Callable[[Context, str], str]] = {
     "pillar": pillar_md, "pillars-summary": pillars_summary, "scale": scale_md, "worked-example": worked_example,
     "indicators": indicators_md, "offers": offers_md, "structure-types": structure_types_md, "grid": grid_md,
-    "version": version_md,
+    "version": version_md, "references": references_md,
 }
 
 

@@ -62,6 +62,28 @@ def test_every_criterion_theme_offer_and_indicator_is_published(built: Path) -> 
         assert f'id="{c.id}"' in grid and f'name="{c.id}"' in form, c.id
 
 
+def test_regulatory_references_are_listed_dated_and_linked(built: Path) -> None:
+    """Issue 13: each regulatory criterion shows its texts and date; one page lists them all, as plain links."""
+    q = load(ROOT / "questionnaire")
+    refs = (built / "references.html").read_text(encoding="utf-8")
+    supports = (built / "piliers" / "supports.html").read_text(encoding="utf-8")
+    for c in q.criteria:
+        if not (c.regulatory or c.legal):
+            continue
+        row = re.search(rf'<tr id="{c.id.lower()}">(.*?)</tr>', refs, re.S)
+        assert row, c.id
+        day = "/".join(reversed(c.checked.split("-")))
+        assert day in row.group(1), c.id
+        for r in c.legal:
+            assert f'href="{r.url}" rel="external noopener noreferrer"' in row.group(1), (c.id, r.url)
+    su = next(c for c in q.criteria if c.id == "SU-CONF-01")
+    assert f'href="{su.legal[0].url}"' in supports and "Repère proposé par l'outil" in supports
+
+
+def test_no_page_says_the_network_set_the_levels(built: Path) -> None:
+    assert not re.search(r"attendu (par|du) (le )?réseau", text_of(built), re.I)
+
+
 def test_search_finds_each_criterion_on_its_pillar_page_only(built: Path) -> None:
     """The form, the collective cards and the printable grid repeat every criterion: the search
     sends the reader to the pillar page, and its index stays small (it is built on every page)."""
