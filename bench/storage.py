@@ -29,9 +29,15 @@ ANSWER_ALL = """() => {
     const values = ['1', '2', '3', '4', 'dk'];
     document.querySelectorAll('.cap-criterion').forEach((fieldset, i) => {
         const radio = fieldset.querySelector(`input[type=radio][value="${values[i % 5]}"]`);
-        if (radio && !radio.disabled) { radio.checked = true; radio.dispatchEvent(new Event('change', { bubbles: true })); }
+        if (radio && !radio.disabled) {
+            radio.checked = true;
+            radio.dispatchEvent(new Event('change', { bubbles: true }));
+        }
         const comment = fieldset.querySelector('textarea[name^="comment:"]');
-        if (comment && i % 3 === 0) { comment.value = 'Commentaire '.repeat(25); comment.dispatchEvent(new Event('input', { bubbles: true })); }
+        if (comment && i % 3 === 0) {
+            comment.value = 'Commentaire '.repeat(25);
+            comment.dispatchEvent(new Event('input', { bubbles: true }));
+        }
     });
 }"""
 
@@ -74,7 +80,8 @@ def main() -> int:
             a.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
             a.evaluate(ANSWER_ALL)
             keys += a.evaluate(TYPE, args.keys)
-            sizes.append(a.evaluate("() => localStorage.getItem('cap-en-ligne:a:' + localStorage.getItem('cap-en-ligne:current')).length"))
+            sizes.append(a.evaluate("() => localStorage.getItem("
+                                    "'cap-en-ligne:a:' + localStorage.getItem('cap-en-ligne:current')).length"))
             b = context.new_page()
             b.goto(url + "evaluer.html")
             b.wait_for_selector("#cap-structure-name")
@@ -93,7 +100,8 @@ def main() -> int:
     httpd.shutdown()
     print(f"| measure ({args.reps} runs) | median | p95 |")
     print("|---|---|---|")
-    print(f"| keystroke in a comment: handler incl. write (ms, n={len(keys)}) | {statistics.median(keys):.2f} | {pct(keys, 0.95):.2f} |")
+    print(f"| keystroke in a comment: handler incl. write (ms, n={len(keys)}) "
+          f"| {statistics.median(keys):.2f} | {pct(keys, 0.95):.2f} |")
     print(f"| another tab's change taken in: storage event handler (ms, n={len(merges)}) "
           f"| {statistics.median(merges):.2f} | {pct(merges, 0.95):.2f} |")
     print(f"| stored assessment (characters) | {statistics.median(sizes):.0f} | |")
