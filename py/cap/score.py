@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .model import Questionnaire
@@ -106,6 +107,8 @@ def indicator_values(q: Questionnaire, counts: dict[str, Any]) -> list[dict[str,
         if ind.type == "rate":
             num, den = counts.get(ind.numerator), counts.get(ind.denominator)
             value = num / den * 100 if isinstance(num, (int, float)) and isinstance(den, (int, float)) and den else None
+            if value is not None and not math.isfinite(value):  # a tiny denominator: no rate rather than inf
+                value = None
         else:
             raw = counts.get(ind.id)
             value = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else None
