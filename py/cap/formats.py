@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from itertools import accumulate
 from typing import Any
 
 from . import FORMAT, FORMAT_VERSION
@@ -27,7 +28,17 @@ MAX_LONG = 5000
 VALUES = (1, 2, 3, 4, "na", "dk")
 STATUSES = ("todo", "doing", "done", "dropped")
 KINDS = ("individual", "consolidated")
-MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MAX_ID = 60
+MAX_DEPTH = 64  # nesting levels of the whole file (an assessment needs 5)
+MAX_EXTRA_DEPTH = 16  # levels inside one unknown top-level field kept as-is
+MAX_EXTRA_BYTES = 100_000  # unknown top-level fields kept as-is, all together, as JSON text
+MAX_EXTRA_KEYS = 50
+MAX_INT = 2**53 - 1  # what a browser counts exactly (Number.MAX_SAFE_INTEGER)
+MAX_INDICATOR = 1e9
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$", re.ASCII)
+# ISO 8601 as written by now_iso() and the page (toISOString without milliseconds), or a day.
+STAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?", re.ASCII)
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 KNOWN_KEYS = {"format", "format_version", "questionnaire", "id", "kind", "created", "updated", "structure",
               "respondent", "answers", "targets", "importance", "indicators", "plan", "participants",
               "stats", "unknown_answers", "exported", "region"}
@@ -53,12 +64,154 @@ def new_assessment(q: Questionnaire, structure_type: str | None = None, name: st
     }
 
 
-def parse_text(text: str | bytes) -> dict[str, Any]:
-    """Turn a file's text into a JSON object, or raise a French `AssessmentError`."""
-    size = len(text.encode("utf-8")) if isinstance(text, str) else len(text)
-    if size > MAX_BYTES:
+def _size_text(size: int) -> str:
+    """50000000 → '50,0 Mo' (French decimal comma, thin space between thousands)."""
+    return f"{size / 1_000_000:,.1f}".replace(",", "\u202f").replace(".", ",") + " Mo"
+
+
+# -- nesting, before any parsing -------------------------------------------------------------------
+# Python's JSON parser recurses once per level of nesting. CPython stops it with a RecursionError;
+# in Pyodide the WebAssembly stack may overflow first, a fatal error that kills the engine. So the
+# depth is measured on the raw text, with bulk byte operations only (a 2 MB file costs a few ms).
+
+_STRUCTURE = b'"[]{}'
+_NOT_STRUCTURE = bytes(c for c in range(256) if c not in _STRUCTURE)
+_UNIFY = bytes.maketrans(b"{}", b"[]")
+_SIGN = bytes.maketrans(b"[]", b"\x01\xff")
+
+
+def nesting_depth(text: str | bytes, limit: int | None = None) -> int:
+    """How deeply the JSON text nests arrays and objects (brackets inside strings do not count).
+
+    Exact for valid JSON; for a broken text, at least the depth the parser would reach before
+    failing. With `limit`, may stop early and return `limit + 1` as soon as the depth exceeds it.
+    """
+    b = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    if b"\\" in b:  # escapes live in strings only: drop them, left to right, as the parser reads them
+        b = b.replace(b"\\\\", b"").replace(b'\\"', b"")
+    b = b.translate(_UNIFY, _NOT_STRUCTURE)  # quotes and brackets only, one kind of bracket
+    b = b.replace(b'""', b"")  # empty strings and strings with no bracket between them
+    if b'"' in b:  # what is left between quotes is inside strings
+        b = b"".join(b.split(b'"')[::2])
+    removed = 0  # each round removes the innermost pairs, one level everywhere
+    while b:
+        if limit is not None and b"[" * max(1, limit + 1 - removed) in b:
+            return limit + 1
+        shorter = b.replace(b"[]", b"")
+        if len(shorter) > len(b) * 3 // 4:
+            break  # few pairs removed: count what is left in one pass instead
+        b, removed = shorter, removed + 1
+    if not b:
+        return removed
+    return removed + max(0, max(accumulate(memoryview(b.translate(_SIGN)).cast("b"))))
+
+
+# -- values: what JSON may hold, checked once for the whole file -----------------------------------
+
+def _field(path: tuple[str | int, ...]) -> str:
+    """('answers', 'ID-1', 'value') → 'answers.ID-1.value'; list indexes as [n]; printable even when
+    a key holds a lone surrogate (shown as a \\u escape)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            part = SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", part[:MAX_ID])
+            out += ("." if out else "") + part
+    return out
+
+
+def _scalar_problem(value: Any) -> str | None:
+    """What is wrong with a JSON scalar that nothing after the reader could use, or None."""
+    t = type(value)
+    if t is str:
+        found = SURROGATE_RE.search(value)
+        if found:
+            return (f"Caractère invalide (U+{ord(found.group()):04X}, une moitié de caractère isolée) : le texte a été "
+                    "abîmé ; corrigez-le ou retirez-le")
+        return None
+    if t is int:
+        return None if -MAX_INT <= value <= MAX_INT else f"Nombre hors limites ({MAX_INT} au plus en valeur absolue)"
+    if t is float:
+        return None if math.isfinite(value) else f"Nombre invalide ({value!r}) : un nombre fini est attendu"
+    if value is None or t is bool:
+        return None
+    return f"Type inattendu ({t.__name__}) : seuls des textes, nombres, listes et objets JSON sont possibles"
+
+
+def check_values(data: Any, strings: bool = True, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse, naming the field, what JSON can hold but nothing after the reader can use: lone
+    surrogates in texts and keys (UTF-8 cannot write them; skipped when `strings` is false),
+    non-finite or huge numbers, nesting deeper than `max_depth`, and (for a dict built in
+    Python) keys or values that are not JSON."""
+    search = SURROGATE_RE.search
+    stack: list[tuple[Any, tuple[str | int, ...], int]] = [(data, (), 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if type(value) is dict:
+            if not all(type(key) is str for key in value):
+                raise AssessmentError("Clé non textuelle dans un objet", _field(path) or None, code="types")
+            items: Any = value.items()
+        elif type(value) is list:
+            items = enumerate(value)
+        else:
+            problem = _scalar_problem(value)
+            if problem and (strings or type(value) is not str):
+                raise AssessmentError(problem, _field(path) or None, code="types")
+            continue
+        if depth > max_depth:
+            raise AssessmentError(f"Données trop imbriquées ({max_depth} niveaux au plus)", _field(path[:1]) or None,
+                                  code="too_deep")
+        for key, item in items:
+            t = type(item)
+            if t is str:
+                bad = strings and search(item) is not None
+            elif t is dict or t is list:
+                bad = False
+                stack.append((item, (*path, key), depth + 1))
+            elif t is int:
+                bad = not -MAX_INT <= item <= MAX_INT
+            elif t is float:
+                bad = not math.isfinite(item)
+            else:
+                bad = not (item is None or t is bool)
+            if strings and type(key) is str and search(key):
+                raise AssessmentError(_scalar_problem(key) or "", _field((*path, key)), code="types")
+            if bad:
+                raise AssessmentError(_scalar_problem(item) or "", _field((*path, key)), code="types")
+
+
+# What, in a file's bytes, may hold a value the check above refuses; when none of it is there,
+# the parsed value needs no walk (most files): lone surrogates (raw, as UTF-8 with surrogatepass,
+# or as \uD800–\uDFFF escapes), NaN and Infinity, numbers of 16 digits or more (beyond 2**53, or a
+# float written with 309 digits), exponents of 3 digits (1e400).
+_RAW_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_NUMBER_SHAPE = bytes(ord("0") if chr(c).isdigit() and c < 128 else ord("e") if c in b"eE" else c if c in b"+-"
+                      else ord(" ") for c in range(256))
+
+
+def _may_hold_strange_values(raw: bytes) -> tuple[bool, bool]:
+    """(may hold a lone surrogate, may hold a non-finite or huge number), from the file's bytes."""
+    strings = bool(_RAW_SURROGATE.search(raw) or (b"\\u" in raw and _ESCAPED_SURROGATE.search(raw)))
+    shape = raw.translate(_NUMBER_SHAPE)
+    numbers = (b"NaN" in raw or b"Infinity" in raw or b"0" * 16 in shape
+               or b"e000" in shape or b"e+000" in shape or b"e-000" in shape)
+    return strings, numbers
+
+
+def parse_text(text: str | bytes, size: int | None = None) -> dict[str, Any]:
+    """Turn a file's text into a JSON object, or raise a French `AssessmentError`.
+
+    `size` is the file's real size in bytes when the caller read only its beginning (the page
+    reads at most MAX_BYTES + 1 bytes of a picked file): the message then gives the real figure.
+    What json.loads accepts but the reader cannot keep is refused here too, naming the field.
+    """
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    real = max(len(raw), size if type(size) is int else 0)
+    if real > MAX_BYTES:
         raise AssessmentError(
-            f"Le fichier est trop volumineux ({size / 1_000_000:.1f} Mo) : une évaluation CAP pèse "
+            f"Le fichier est trop volumineux ({_size_text(real)}) : une évaluation CAP pèse "
             f"moins de {MAX_BYTES // 1_000_000} Mo. Vérifiez que vous avez choisi le bon fichier.", code="too_big")
     if isinstance(text, bytes):
         try:
@@ -66,14 +219,62 @@ def parse_text(text: str | bytes) -> dict[str, Any]:
         except UnicodeDecodeError as exc:
             raise AssessmentError("Le fichier n'est pas un texte lisible (encodage UTF-8 attendu) : "
                                   "ce n'est pas une évaluation CAP.", code="not_json") from exc
+    text = text.lstrip("\ufeff")
+    if nesting_depth(raw, MAX_DEPTH) > MAX_DEPTH:
+        raise AssessmentError(f"Le fichier est trop imbriqué pour être une évaluation CAP (plus de {MAX_DEPTH} "
+                              "niveaux de listes ou d'objets).", code="too_deep")
     try:
-        data = json.loads(text.lstrip("\ufeff"))
-    except (json.JSONDecodeError, RecursionError) as exc:
+        data = json.loads(text)
+    except RecursionError as exc:  # not expected after the depth check: one more guard
+        raise AssessmentError("Le fichier est trop imbriqué pour être une évaluation CAP.", code="too_deep") from exc
+    except json.JSONDecodeError as exc:
         raise AssessmentError("Le fichier n'est pas au format JSON : ce n'est pas une évaluation exportée "
                               "par CAP en ligne.", code="not_json") from exc
+    except ValueError as exc:  # an integer of more than 4300 digits
+        raise AssessmentError("Le fichier contient un nombre démesuré (des milliers de chiffres) : ce n'est pas "
+                              "une évaluation CAP.", code="types") from exc
     if not isinstance(data, dict):
         raise AssessmentError("Le fichier JSON ne contient pas une évaluation CAP.", code="foreign")
+    strings, numbers = _may_hold_strange_values(raw)
+    if strings or numbers:
+        check_values(data, strings=strings)
     return data
+
+
+def _stamp(value: str, field: str) -> str:
+    """A date or timestamp, ISO 8601: '2026-11-28' or '2026-11-28T10:30:00Z' (what the page writes)."""
+    if value:
+        try:
+            ok = bool(STAMP_RE.fullmatch(value)) and bool(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            ok = False
+        if not ok:
+            raise AssessmentError(f"Date invalide : {value[:40]!r} (date AAAA-MM-JJ ou horodatage ISO 8601 attendu, "
+                                  "par exemple 2026-11-28T10:30:00Z)", field, code="types")
+    return value
+
+
+def _depth(value: Any, stop: int) -> int:
+    """Nesting depth of a parsed value (a scalar is 0), counting no further than `stop` + 1."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > stop:
+            break
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def _integral(value: Any) -> Any:
+    """2.0 → 2: a level written as a float by another tool is the same level (2.5 stays, to be refused)."""
+    if type(value) is float and value.is_integer() and abs(value) <= MAX_INT:
+        return int(value)
+    return value
 
 
 class _Reader:
@@ -107,35 +308,32 @@ class _Reader:
     def read(self, data: dict[str, Any]) -> dict[str, Any]:
         self.check_header(data)
         data = self.migrate(data)
-        out: dict[str, Any] = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
-        for extra in sorted(out):
-            self.warnings.append(f"Champ inconnu conservé tel quel : « {extra} ».")
+        out: dict[str, Any] = self.extras(data)
         out.update({"format": FORMAT, "format_version": FORMAT_VERSION})
         qref = self.obj(data, "questionnaire", "questionnaire")
         out["questionnaire"] = {"id": self.q.id, "version": self.text(qref, "version", "questionnaire.version", 20)}
+        read_from = self.text(qref, "read_from", "questionnaire.read_from", 20)
+        if read_from:
+            out["questionnaire"]["read_from"] = read_from
         out["id"] = self.text(data, "id", "id", 100) or str(uuid.uuid4())
         kind = data.get("kind", "individual")
         if kind not in KINDS:
             raise AssessmentError(f"Genre d'évaluation inconnu : {str(kind)[:40]!r} (individual ou consolidated attendu)",
                                   "kind", code="types")
         out["kind"] = kind
-        out["created"] = self.text(data, "created", "created", 40) or now_iso()
-        out["updated"] = self.text(data, "updated", "updated", 40) or out["created"]
+        out["created"] = _stamp(self.text(data, "created", "created", 40), "created") or now_iso()
+        out["updated"] = _stamp(self.text(data, "updated", "updated", 40), "updated") or out["created"]
         if "exported" in data:
-            out["exported"] = self.text(data, "exported", "exported", 40)
+            out["exported"] = _stamp(self.text(data, "exported", "exported", 40), "exported")
         structure = self.obj(data, "structure", "structure")
-        stype = structure.get("type")
-        if stype is not None and not isinstance(stype, str):
-            raise self.type_error("structure.type", "un texte", stype)
+        stype = self.text(structure, "type", "structure.type", MAX_ID, default="") or None
         if stype and stype not in {t.id for t in self.q.structure_types}:
             self.warnings.append(f"Type de structure inconnu « {stype[:40]} » : tous les critères sont pris en compte.")
         out["structure"] = {"name": self.text(structure, "name", "structure.name"), "type": stype or None}
         if "region" in structure:
             out["structure"]["region"] = self.text(structure, "region", "structure.region")
         respondent = self.obj(data, "respondent", "respondent")
-        role = respondent.get("role")
-        if role is not None and not isinstance(role, str):
-            raise self.type_error("respondent.role", "un texte", role)
+        role = self.text(respondent, "role", "respondent.role") or None
         out["respondent"] = {"name": self.text(respondent, "name", "respondent.name"), "role": role or None}
         out["answers"], out["unknown_answers"] = self.answers(data)
         out["targets"] = self.levels_map(data, "targets", (1, 2, 3, 4))
@@ -150,6 +348,25 @@ class _Reader:
             out["stats"] = stats
         if not out["unknown_answers"]:
             del out["unknown_answers"]
+        return out
+
+    def extras(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Top-level fields this version does not know (a later version may): kept as-is, within bounds."""
+        out = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
+        if len(out) > MAX_EXTRA_KEYS:
+            raise AssessmentError(f"Trop de champs inconnus ({len(out)}, {MAX_EXTRA_KEYS} au plus).", code="too_big")
+        size = 0
+        for key in sorted(out):
+            if len(key) > MAX_ID:
+                raise AssessmentError("Nom de champ inconnu trop long", _field((key,)), code="types")
+            if _depth(out[key], MAX_EXTRA_DEPTH) > MAX_EXTRA_DEPTH:
+                raise AssessmentError(f"Champ inconnu trop imbriqué pour être conservé ({MAX_EXTRA_DEPTH} niveaux au "
+                                      "plus)", key, code="too_deep")
+            size += len(json.dumps(out[key], ensure_ascii=False))
+            if size > MAX_EXTRA_BYTES:
+                raise AssessmentError(f"Champs inconnus trop volumineux pour être conservés ({MAX_EXTRA_BYTES // 1000} "
+                                      "ko au plus en tout)", key, code="too_big")
+            self.warnings.append(f"Champ inconnu conservé tel quel : « {key} ».")
         return out
 
     def check_header(self, data: dict[str, Any]) -> None:
@@ -183,50 +400,79 @@ class _Reader:
         """Old id → new id ('' when removed), from the questionnaire's history."""
         return {c.old: c.new for c in self.q.id_changes}
 
+    def entry(self, cid: str, ans: Any, field: str) -> dict[str, Any]:
+        """One answer {value, comment, justification, agreed}, checked; an integral float level is an int."""
+        if len(cid) > MAX_ID:
+            raise AssessmentError("Identifiant de critère trop long", field, code="types")
+        if not isinstance(ans, dict):
+            raise self.type_error(field, "un objet {value, comment}", ans)
+        value = _integral(ans.get("value"))
+        if isinstance(value, bool) or value not in (*VALUES, None) or type(value) is float:
+            raise AssessmentError(f"Réponse invalide : {str(value)[:20]!r} (1, 2, 3, 4, \"na\", \"dk\" ou null "
+                                  "attendu)", f"{field}.value", code="types")
+        clean: dict[str, Any] = {"value": value}
+        for key, limit in (("comment", MAX_LONG), ("justification", MAX_LONG)):
+            text = self.text(ans, key, f"{field}.{key}", limit)
+            if text:
+                clean[key] = text
+        agreed = ans.get("agreed")
+        if agreed is not None and not isinstance(agreed, bool):
+            raise self.type_error(f"{field}.agreed", "un booléen", agreed)
+        if agreed:
+            clean["agreed"] = True
+        return clean
+
     def answers(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Answers to the questionnaire's criteria, and those kept aside (`unknown_answers`).
+
+        A file read once and exported again already has `unknown_answers`: they are checked like
+        answers and kept; one whose criterion the questionnaire knows (again) goes back to the
+        answers. The same id in both: the one in `answers` wins, and the user is told.
+        """
         raw = self.obj(data, "answers", "answers")
-        if len(raw) > MAX_ANSWERS:
-            raise AssessmentError(f"Trop de réponses ({len(raw)}, {MAX_ANSWERS} au plus).", "answers", code="too_big")
+        aside = self.obj(data, "unknown_answers", "unknown_answers")
+        for key, entries in (("answers", raw), ("unknown_answers", aside)):
+            if len(entries) > MAX_ANSWERS:
+                raise AssessmentError(f"Trop de réponses ({len(entries)}, {MAX_ANSWERS} au plus).", key, code="too_big")
         renamed = self.renamed()
-        known, unknown = {}, {}
-        moved = []
-        for cid, ans in raw.items():
-            field = f"answers.{cid[:60]}"
-            if len(cid) > 60:
-                raise AssessmentError("Identifiant de critère trop long", field, code="types")
-            if not isinstance(ans, dict):
-                raise self.type_error(field, "un objet {value, comment}", ans)
-            value = ans.get("value")
-            if isinstance(value, bool) or value not in (*VALUES, None):
-                raise AssessmentError(f"Réponse invalide : {str(value)[:20]!r} (1, 2, 3, 4, \"na\", \"dk\" ou null "
-                                      "attendu)", f"{field}.value", code="types")
-            clean: dict[str, Any] = {"value": value}
-            for key, limit in (("comment", MAX_LONG), ("justification", MAX_LONG)):
-                text = self.text(ans, key, f"{field}.{key}", limit)
-                if text:
-                    clean[key] = text
+        cleaned = [(cid, self.entry(cid, ans, _field(("answers", cid)))) for cid, ans in raw.items()]
+        cleaned += [(cid, self.entry(cid, ans, _field(("unknown_answers", cid)))) for cid, ans in aside.items()]
+        clashes = [cid for cid in aside if cid in raw]
+        if clashes:
+            cleaned = [item for n, item in enumerate(cleaned) if n < len(raw) or item[0] not in raw]
+            self.warnings.append("Réponses en double (dans « answers » et « unknown_answers ») : celles de « answers » "
+                                 "sont gardées, les autres écartées : " + ", ".join(sorted(clashes)[:10]) + ".")
+        direct = {cid for cid, _ in cleaned if cid in self.q.criterion_by_id}
+        known: dict[str, Any] = {}
+        unknown: dict[str, Any] = {}
+        moved, restored = [], []
+        for n, (cid, clean) in enumerate(cleaned):
+            from_aside = n >= len(raw)
+            target = cid
             if cid in renamed:
                 new = renamed[cid]
-                if new and new not in raw:
-                    moved.append(f"{cid} → {new}")
-                    cid = new
-                else:
-                    unknown[cid] = clean
-                    continue
-            criterion = self.q.criterion_by_id.get(cid)
-            if criterion is None:
+                target = new if new and new not in direct else ""
+            criterion = self.q.criterion_by_id.get(target)
+            if criterion is None or target in known:
                 unknown[cid] = clean
                 continue
-            if value == "na" and criterion.core:
-                self.warnings.append(f"{cid} : « non concerné » n'est pas possible sur un critère essentiel ; "
+            if target != cid:
+                moved.append(f"{cid} → {target}")
+            elif from_aside:
+                restored.append(cid)
+            if clean["value"] == "na" and criterion.core:
+                self.warnings.append(f"{target} : « non concerné » n'est pas possible sur un critère essentiel ; "
                                      "la réponse est remise à « sans réponse » (la justification est gardée en commentaire).")
                 note = clean.pop("justification", "")
                 clean["value"] = None
                 if note:
                     clean["comment"] = (clean.get("comment", "") + "\n" + note).strip()
-            known[cid] = clean
+            known[target] = clean
         if moved:
             self.warnings.append("Critères renommés depuis la version du fichier : " + ", ".join(moved) + ".")
+        if restored:
+            self.warnings.append("Réponses mises à part par une version précédente, reprises car ce questionnaire "
+                                 "connaît leur critère : " + ", ".join(restored) + ".")
         if unknown:
             ids = ", ".join(sorted(unknown)[:10]) + (" …" if len(unknown) > 10 else "")
             self.warnings.append(f"{len(unknown)} réponse(s) à des critères que ce questionnaire ne connaît pas "
@@ -237,9 +483,10 @@ class _Reader:
         raw = self.obj(data, key, key)
         out = {}
         for cid, value in raw.items():
+            value = _integral(value)
             if type(value) is not int or value not in allowed:
                 raise AssessmentError(f"Valeur invalide : {str(value)[:20]!r} (de {allowed[0]} à {allowed[-1]} attendu)",
-                                      f"{key}.{cid[:60]}", code="types")
+                                      _field((key, cid)), code="types")
             if cid in self.q.criterion_by_id:
                 out[cid] = value
         return out
@@ -248,13 +495,16 @@ class _Reader:
         raw = self.obj(data, "indicators", "indicators")
         out: dict[str, float] = {}
         for key, value in raw.items():
-            field = f"indicators.{key[:60]}"
+            field = _field(("indicators", key))
+            if len(key) > MAX_ID:
+                raise AssessmentError("Identifiant d'indicateur trop long", field, code="types")
             if value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-                raise AssessmentError(f"Valeur d'indicateur invalide : {str(value)[:20]!r} (nombre positif attendu)",
-                                      field, code="types")
-            out[key[:60]] = value
+            if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                    or not 0 <= value <= MAX_INDICATOR):
+                raise AssessmentError(f"Valeur d'indicateur invalide : {str(value)[:20]!r} (nombre positif attendu, "
+                                      "un milliard au plus)", field, code="types")
+            out[key] = value
         return out
 
     def plan(self, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -276,9 +526,7 @@ class _Reader:
             due = self.text(item, "due", f"{field}.due", 7)
             if due and not MONTH_RE.match(due):
                 raise AssessmentError(f"Échéance invalide : {due!r} (mois AAAA-MM attendu)", f"{field}.due", code="types")
-            criterion = item.get("criterion")
-            if criterion is not None and not isinstance(criterion, str):
-                raise self.type_error(f"{field}.criterion", "un texte", criterion)
+            criterion = self.text(item, "criterion", f"{field}.criterion", MAX_ID) or None
             offers = item.get("offers", [])
             if not isinstance(offers, list) or not all(isinstance(o, str) and len(o) <= 60 for o in offers):
                 raise self.type_error(f"{field}.offers", "une liste d'identifiants d'offres", offers)
@@ -290,7 +538,7 @@ class _Reader:
                 "due": due, "status": status, "offers": offers,
             }
             if "done_on" in item:
-                clean["done_on"] = self.text(item, "done_on", f"{field}.done_on", 40)
+                clean["done_on"] = _stamp(self.text(item, "done_on", f"{field}.done_on", 40), f"{field}.done_on")
             items.append(clean)
         return items
 
@@ -308,20 +556,36 @@ class _Reader:
         return out
 
 
-def read_assessment(data: dict[str, Any] | str | bytes, q: Questionnaire) -> tuple[dict[str, Any], list[str]]:
-    """Check and normalise an assessment; return it with the French warnings worth showing."""
-    if not isinstance(data, dict):
-        data = parse_text(data)
-    reader = _Reader(q)
+def read_assessment(data: dict[str, Any] | str | bytes, q: Questionnaire,
+                    size: int | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Check and normalise an assessment; return it with the French warnings worth showing.
+
+    Raises `AssessmentError` (never another exception) for anything that is not a readable
+    assessment. `size`: the file's real size in bytes, when only its beginning was read.
+    """
     try:
+        if isinstance(data, dict):
+            check_values(data)
+        elif isinstance(data, (str, bytes)):
+            data = parse_text(data, size)
+        else:
+            raise AssessmentError("Le fichier ne contient pas une évaluation CAP.", code="foreign")
+        reader = _Reader(q)
         result = reader.read(data)
-    except RecursionError as exc:  # absurdly nested input
-        raise AssessmentError("Le fichier est trop imbriqué pour être une évaluation CAP.", code="types") from exc
-    qversion = result["questionnaire"]["version"]
-    if qversion and qversion != q.version:
-        reader.warnings.insert(0, f"Évaluation faite avec la version {qversion[:20]} du questionnaire ; ce site utilise "
-                                  f"la version {q.version}.")
-        result["questionnaire"]["version"] = q.version
+    except AssessmentError:
+        raise
+    except RecursionError as exc:  # absurdly nested input that escaped the checks
+        raise AssessmentError("Le fichier est trop imbriqué pour être une évaluation CAP.", code="too_deep") from exc
+    except Exception as exc:  # a case the checks above missed: still a French message, never a crash
+        raise AssessmentError(f"Fichier illisible : son contenu n'a pas pu être vérifié ({type(exc).__name__}).",
+                              code="unreadable") from exc
+    qref = result["questionnaire"]
+    if qref["version"] != q.version:
+        if qref["version"]:
+            reader.warnings.insert(0, f"Évaluation faite avec la version {qref['version']} du questionnaire ; ce site "
+                                      f"utilise la version {q.version}.")
+            qref.setdefault("read_from", qref["version"])  # the earliest version the answers were given with
+        qref["version"] = q.version
     return result, reader.warnings
 
 
