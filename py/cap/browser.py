@@ -15,13 +15,14 @@ from .aggregate import anonymise
 from .compare import compare
 from .consolidate import check_set, consolidate
 from .errors import AssessmentError, CapError
-from .formats import dump, read_assessment
+from .formats import dump, nesting_depth, read_assessment
 from .load import from_bundle
 from .model import Questionnaire
 from .plan import plan_csv, suggestions
 from .score import indicator_values, score
 
 _state: dict[str, Questionnaire] = {}
+MAX_PAYLOAD_DEPTH = 100  # an assessment nests 5 levels, a file inside a payload is a string
 
 
 def _q() -> Questionnaire:
@@ -45,8 +46,17 @@ def op_score(payload: dict[str, Any]) -> dict[str, Any]:
             "indicators": indicator_values(q, a.get("indicators") or {})}
 
 
+def _size(entry: dict[str, Any]) -> int | None:
+    """The real size of a picked file (`file.size`), sent because the page reads only its beginning."""
+    size = entry.get("size")
+    return size if type(size) is int and size >= 0 else None
+
+
 def op_read(payload: dict[str, Any]) -> dict[str, Any]:
-    assessment, warnings = read_assessment(payload["text"], _q())
+    text = payload.get("text")
+    if not isinstance(text, str):
+        raise AssessmentError("Le fichier n'a pas pu être lu : aucun texte reçu.", code="not_json")
+    assessment, warnings = read_assessment(text, _q(), _size(payload))
     return {"assessment": assessment, "warnings": warnings}
 
 
@@ -74,22 +84,54 @@ def op_export(payload: dict[str, Any]) -> dict[str, Any]:
     return {"text": dump(assessment)}
 
 
-def op_consolidate(payload: dict[str, Any]) -> dict[str, Any]:
-    q = _q()
-    read: list[tuple[str, dict[str, Any]]] = []
-    errors = []
-    for f in payload["files"]:
+Named = list[tuple[str, dict[str, Any]]]
+Notes = list[dict[str, str]]
+
+
+def _read_files(q: Questionnaire, payload: dict[str, Any]) -> tuple[Named, Notes]:
+    """Read every `{name, text, size}` of `payload["files"]`: (name, assessment) pairs and French notes.
+
+    One file that cannot be read is set aside with a note naming it; it never stops the others,
+    whatever goes wrong while reading it.
+    """
+    files = payload.get("files")
+    if not isinstance(files, list):
+        raise CapError("Aucune liste de fichiers reçue.")
+    read: Named = []
+    notes: Notes = []
+    unreadable = "Le fichier n'a pas pu être lu : aucun texte reçu."
+    for n, f in enumerate(files, start=1):
+        name = f.get("name") if isinstance(f, dict) else None
+        name = name if isinstance(name, str) and name else f"fichier n° {n}"
+        text = f.get("text") if isinstance(f, dict) else None
+        if not isinstance(text, str):
+            notes.append({"file": name, "level": "refused", "message": unreadable})
+            continue
         try:
-            a, warnings = read_assessment(f["text"], q)
-            read.append((f["name"], a))
-            errors.extend({"file": f["name"], "level": "warning", "message": w} for w in warnings)
+            a, warnings = read_assessment(text, q, _size(f))
         except AssessmentError as exc:
-            errors.append({"file": f["name"], "level": "refused", "message": str(exc)})
+            notes.append({"file": name, "level": "refused", "message": str(exc)})
+            continue
+        except Exception as exc:  # last guard (RecursionError, MemoryError…): read_assessment raises only the above
+            notes.append({"file": name, "level": "refused",
+                          "message": f"Fichier illisible : son contenu n'a pas pu être vérifié ({type(exc).__name__}). "
+                                     "Les autres fichiers sont pris en compte."})
+            continue
+        read.append((name, a))
+        notes.extend({"file": name, "level": "warning", "message": w} for w in warnings)
+    return read, notes
+
+
+def op_consolidate(payload: dict[str, Any]) -> dict[str, Any]:
+    """Participants' files → the consolidated assessment; the page scores it with `score` (with its own targets)."""
+    q = _q()
+    read, notes = _read_files(q, payload)
     checked = check_set(q, read)
     kept = checked["kept"]
-    merged = consolidate(q, [a for _, a in kept], bool(payload.get("show_names")), payload.get("agreed") or {})
-    return {"consolidated": merged, "files": [n for n, _ in kept], "notes": errors + checked["notes"],
-            "scores": score(q, merged)}
+    agreed = payload.get("agreed")
+    merged = consolidate(q, [a for _, a in kept], bool(payload.get("show_names")),
+                         agreed if isinstance(agreed, dict) else {})
+    return {"consolidated": merged, "files": [n for n, _ in kept], "notes": notes + checked["notes"]}
 
 
 def op_compare(payload: dict[str, Any]) -> dict[str, Any]:
@@ -106,12 +148,25 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
+def _payload(payload_json: str) -> dict[str, Any]:
+    """The request's JSON, checked for depth first: in Pyodide, parsing absurd nesting is a fatal error."""
+    if nesting_depth(payload_json, MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH:
+        raise AssessmentError("Données trop imbriquées pour être une évaluation CAP.", code="too_deep")
+    try:
+        payload = json.loads(payload_json)
+    except ValueError as exc:  # not JSON, or an integer of thousands of digits
+        raise CapError("Requête illisible pour le moteur de calcul.") from exc
+    if not isinstance(payload, dict):
+        raise CapError("Requête illisible pour le moteur de calcul.")
+    return payload
+
+
 def call(op: str, payload_json: str) -> str:
     try:
         handler = OPS.get(op)
         if handler is None:
             raise CapError(f"Opération inconnue : {op}")
-        data = handler(json.loads(payload_json))
+        data = handler(_payload(payload_json))
         return json.dumps({"ok": True, "data": data}, ensure_ascii=False)
     except CapError as exc:
         return json.dumps({"ok": False, "error": {"message": str(exc), "code": getattr(exc, "code", "invalid"),
@@ -128,16 +183,7 @@ def op_evolution(payload: dict[str, Any]) -> dict[str, Any]:
     from . import evolution as evo
 
     q = _q()
-    read: list[tuple[str, dict[str, Any]]] = []
-    notes: list[dict[str, str]] = []
-    for f in payload["files"]:
-        try:
-            a, warnings = read_assessment(f["text"], q)
-        except AssessmentError as exc:
-            notes.append({"file": f["name"], "level": "refused", "message": str(exc)})
-            continue
-        read.append((f["name"], a))
-        notes.extend({"file": f["name"], "level": "warning", "message": w} for w in warnings)
+    read, notes = _read_files(q, payload)
     ordered = evo.order(read)
     kept = ordered["kept"]
     notes.extend(ordered["notes"])
