@@ -68,7 +68,8 @@ def test_two_tabs_on_one_assessment_merge_instead_of_overwriting(browser, server
     expected = {"ID-PROJ-01": 3, "ID-PROJ-02": 2, "ID-GOUV-01": 4, "SR-ACCU-01": 1}
     for page in (a, b):
         page.wait_for_function(
-            "() => { const s = JSON.parse(localStorage.getItem('cap-en-ligne:a:' + localStorage.getItem('cap-en-ligne:current')));"
+            "() => { const id = localStorage.getItem('cap-en-ligne:current');"
+            " const s = JSON.parse(localStorage.getItem('cap-en-ligne:a:' + id));"
             " return s.answers['SR-ACCU-01'] && s.answers['ID-GOUV-01'] && s.structure.name === 'EI du Val'; }")
     final = stored(a)
     assert values(final) == expected
@@ -189,13 +190,16 @@ def test_damaged_entries_are_set_aside_or_repaired_and_saving_goes_on(page, serv
     assert page.evaluate("() => localStorage.getItem('cap-en-ligne:aside:vide')") == "{}"
 
 
+OURS = """() => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith('cap-en-ligne:'))
+    .map(k => [k, localStorage.getItem(k)]))"""
+
+
 def test_clear_all_says_what_goes_and_can_be_undone(page, server) -> None:
     open_assessment(page, server)
     answer(page, "ID-PROJ-01", "3")
     page.evaluate("""() => localStorage.setItem('cap-en-ligne:session', JSON.stringify({v: 1, id: 's1',
         files: [{name: 'a.json', text: '{}'}, {name: 'b.json', text: '{}'}], agreed: {'ID-PROJ-01': {value: 2}}}))""")
-    before = page.evaluate("() => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith('cap-en-ligne:'))"
-                           ".map(k => [k, localStorage.getItem(k)]))")
+    before = page.evaluate(OURS)
     messages = []
     page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
     page.click('[data-action="clear"]')
@@ -203,10 +207,10 @@ def test_clear_all_says_what_goes_and_can_be_undone(page, server) -> None:
     assert page.evaluate("() => localStorage.getItem('cap-en-ligne:session')") is None
     assert not page.is_checked('input[name="ID-PROJ-01"][value="3"]')
     page.click('[data-action="undo-clear"]')
-    after = page.evaluate("() => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith('cap-en-ligne:'))"
-                          ".map(k => [k, localStorage.getItem(k)]))")
+    after = page.evaluate(OURS)
     assert after["cap-en-ligne:session"] == before["cap-en-ligne:session"]
-    assert {k for k in after if k.startswith("cap-en-ligne:a:")} == {k for k in before if k.startswith("cap-en-ligne:a:")}
+    kept = {k for k in after if k.startswith("cap-en-ligne:a:")}
+    assert kept and kept == {k for k in before if k.startswith("cap-en-ligne:a:")}
     assert page.is_checked('input[name="ID-PROJ-01"][value="3"]')
     assert "rétablies" in page.inner_text("[data-alerts]")
 
@@ -228,3 +232,40 @@ def test_a_dead_engine_is_said_restarted_and_export_still_works(page, server, tm
     wait_scored(page)
     assert scores_on_page(page)["overall"] != ""
     assert "Erreur interne" not in page.inner_text("#cap-app")
+
+
+def import_file(page, name: str, data: bytes) -> None:
+    page.set_input_files('[data-action="import-json"]', files=[{"name": name, "mimeType": "application/json",
+                                                                "buffer": data}])
+
+
+def test_answers_to_unknown_criteria_survive_every_export(page, server, tmp_path) -> None:
+    """A file from another version of the referential: what this one does not know is kept apart,
+    export after export, with the version it was made with."""
+    open_assessment(page, server)
+    old = {"format": "cap-evaluation", "format_version": 1, "questionnaire": {"id": "cap", "version": "2025.1"},
+           "id": "ancienne", "kind": "individual", "structure": {"name": "AI Ancienne", "type": "AI"},
+           "answers": {"ID-PROJ-01": {"value": 3}, "XX-VIEU-01": {"value": 2, "comment": "critère retiré"},
+                       "XX-VIEU-02": {"value": "dk"}}}
+    import_file(page, "ancienne.json", json.dumps(old).encode())
+    page.wait_for_selector(".cap-alert-success")
+    assert "XX-VIEU-01" in page.inner_text("[data-alerts]")
+    first = export(page, tmp_path)
+    answer(page, "ID-GOUV-01", "2")
+    second = export(page, tmp_path)
+    for data in (first, second):
+        assert data["unknown_answers"] == {"XX-VIEU-01": {"value": 2, "comment": "critère retiré"},
+                                           "XX-VIEU-02": {"value": "dk"}}
+        assert "2025.1" in json.dumps(data["questionnaire"])
+    assert values(second) == {"ID-PROJ-01": 3, "ID-GOUV-01": 2}
+
+
+def test_a_file_too_big_is_refused_with_its_real_size_and_nothing_changes(page, server) -> None:
+    open_assessment(page, server)
+    answer(page, "ID-PROJ-01", "3")
+    import_file(page, "enorme.json", b"{" + b" " * 6_000_000 + b"}")
+    page.wait_for_selector(".cap-alert:has-text('enorme.json')")
+    text = page.inner_text("[data-alerts]")
+    assert "trop volumineux" in text and "6,0 Mo" in text and "2,0 Mo" not in text
+    assert "Erreur interne" not in text and "n'a pas changé" in text
+    assert page.is_checked('input[name="ID-PROJ-01"][value="3"]')
