@@ -44,6 +44,7 @@ lint: $(BIN)/.installed ## ruff
 bench: build ## benchmarks: engine (CPython) and the built site in Chromium
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/browser.py
+	$(BIN)/python bench/storage.py
 
 clean: ## remove build outputs (keeps .venv and node_modules)
 	rm -rf site build dist .pytest_cache
