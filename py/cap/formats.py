@@ -78,6 +78,7 @@ _STRUCTURE = b'"[]{}'
 _NOT_STRUCTURE = bytes(c for c in range(256) if c not in _STRUCTURE)
 _UNIFY = bytes.maketrans(b"{}", b"[]")
 _SIGN = bytes.maketrans(b"[]", b"\x01\xff")
+_RUNS = re.compile(rb"\[+|\]+")
 
 
 def nesting_depth(text: str | bytes, limit: int | None = None) -> int:
@@ -94,15 +95,23 @@ def nesting_depth(text: str | bytes, limit: int | None = None) -> int:
     if b'"' in b:  # what is left between quotes is inside strings
         b = b"".join(b.split(b'"')[::2])
     removed = 0  # each round removes the innermost pairs, one level everywhere
+    peaks = 0
     while b:
         if limit is not None and b"[" * max(1, limit + 1 - removed) in b:
             return limit + 1
         shorter = b.replace(b"[]", b"")
+        peaks = (len(b) - len(shorter)) // 2
         if len(shorter) > len(b) * 3 // 4:
             break  # few pairs removed: count what is left in one pass instead
         b, removed = shorter, removed + 1
     if not b:
         return removed
+    if peaks * 10 < len(b):  # long runs of one bracket: add up run lengths (fewer steps than bytes)
+        lengths = list(map(len, _RUNS.findall(b)))
+        if b[:1] == b"]":
+            lengths.insert(0, 0)
+        lengths[1::2] = [-n for n in lengths[1::2]]
+        return removed + max(0, max(accumulate(lengths)))
     return removed + max(0, max(accumulate(memoryview(b.translate(_SIGN)).cast("b"))))
 
 

@@ -222,6 +222,9 @@ def test_brackets_inside_texts_do_not_count_as_nesting(mini) -> None:
     assert formats.nesting_depth('{"a": ["[[[", {"b": "\\\\"}], "c": "\\"]]]"}') == 3
     assert formats.nesting_depth("[" * 100 + "]" * 100) == 100
     assert formats.nesting_depth('[[]' * 70 + "]" * 70) == 71
+    blocks = "[" + ",".join(["[" * 40 + "]" * 40] * 500) + "]"  # few innermost pairs: counted by runs
+    assert formats.nesting_depth(blocks) == 41 and formats.nesting_depth(blocks, 40) == 41
+    assert formats.nesting_depth('["]"[[[[') >= 5  # a broken text: never below what the parser could reach
 
 
 def test_nesting_at_the_limit_is_read(mini) -> None:
