@@ -191,22 +191,18 @@ def check_values(data: Any, strings: bool = True, max_depth: int = MAX_DEPTH) ->
 
 
 # What, in a file's bytes, may hold a value the check above refuses; when none of it is there,
-# the parsed value needs no walk (most files): lone surrogates (raw, as UTF-8 with surrogatepass,
-# or as \uD800–\uDFFF escapes), NaN and Infinity, numbers of 16 digits or more (beyond 2**53, or a
-# float written with 309 digits), exponents of 3 digits (1e400).
+# the parsed value needs no walk (most files): a lone surrogate (raw, as UTF-8 with surrogatepass,
+# or as a \uD800–\uDFFF escape), an integer of 16 digits or more (beyond 2**53). Non-finite
+# numbers (NaN, Infinity, 1e400) are seen by the parser's hooks (see parse_text).
 _RAW_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
-_NUMBER_SHAPE = bytes(ord("0") if chr(c).isdigit() and c < 128 else ord("e") if c in b"eE" else c if c in b"+-"
-                      else ord(" ") for c in range(256))
+_DIGITS = bytes(ord("0") if 48 <= c <= 57 else ord(" ") for c in range(256))
 
 
 def _may_hold_strange_values(raw: bytes) -> tuple[bool, bool]:
-    """(may hold a lone surrogate, may hold a non-finite or huge number), from the file's bytes."""
+    """(may hold a lone surrogate, may hold a huge integer), from the file's bytes."""
     strings = bool(_RAW_SURROGATE.search(raw) or (b"\\u" in raw and _ESCAPED_SURROGATE.search(raw)))
-    shape = raw.translate(_NUMBER_SHAPE)
-    numbers = (b"NaN" in raw or b"Infinity" in raw or b"0" * 16 in shape
-               or b"e000" in shape or b"e+000" in shape or b"e-000" in shape)
-    return strings, numbers
+    return strings, b"0" * 16 in raw.translate(_DIGITS)
 
 
 def parse_text(text: str | bytes, size: int | None = None) -> dict[str, Any]:
@@ -232,8 +228,20 @@ def parse_text(text: str | bytes, size: int | None = None) -> dict[str, Any]:
     if nesting_depth(raw, MAX_DEPTH) > MAX_DEPTH:
         raise AssessmentError(f"Le fichier est trop imbriqué pour être une évaluation CAP (plus de {MAX_DEPTH} "
                               "niveaux de listes ou d'objets).", code="too_deep")
+    not_finite: list[str] = []
+
+    def number(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):  # 1e400
+            not_finite.append(literal)
+        return value
+
+    def constant(literal: str) -> float:  # NaN, Infinity, -Infinity: refused below, naming the field
+        not_finite.append(literal)
+        return float(literal)
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=number, parse_constant=constant)
     except RecursionError as exc:  # not expected after the depth check: one more guard
         raise AssessmentError("Le fichier est trop imbriqué pour être une évaluation CAP.", code="too_deep") from exc
     except json.JSONDecodeError as exc:
@@ -245,7 +253,7 @@ def parse_text(text: str | bytes, size: int | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise AssessmentError("Le fichier JSON ne contient pas une évaluation CAP.", code="foreign")
     strings, numbers = _may_hold_strange_values(raw)
-    if strings or numbers:
+    if strings or numbers or not_finite:
         check_values(data, strings=strings)
     return data
 
