@@ -532,8 +532,10 @@ function clearAll() {
   let session = null;
   try { session = JSON.parse(store.read("cap-en-ligne:session") || "null"); } catch { session = null; }
   const files = Array.isArray(session?.files) ? session.files.length : 0;
-  const lines = [`Effacer toutes vos données de cet appareil ?`,
-    `– ${list.length} évaluation(s) enregistrée(s), dont « ${state.a.structure?.name || "Sans nom"} » ;`];
+  const shown = state.a.structure?.name || "Sans nom";
+  const others = list.filter((item) => item.id !== state.a.id).length;
+  const lines = ["Effacer toutes vos données de cet appareil ?",
+    `– l'évaluation affichée (« ${shown} »)${others ? ` et ${others} autre(s) évaluation(s) enregistrée(s)` : ""} ;`];
   if (session) lines.push(`– la synthèse collective en cours (${files} fichier(s) de participants et les réponses retenues) ;`);
   lines.push("– vos préférences d'affichage.", "",
     "Exportez d'abord ce que vous voulez garder. Vous pourrez annuler tant que cette page reste ouverte.");
