@@ -12,7 +12,7 @@ from typing import Any
 
 from . import fmt
 from .model import Questionnaire
-from .plan import STATUS_LABELS, effective_plan, suggestions
+from .plan import STATUS_LABELS, suggestions
 from .score import indicator_values, score, strengths
 
 
@@ -173,35 +173,39 @@ def results_html(q: Questionnaire, assessment: dict[str, Any], s: dict[str, Any]
 # -- the printable plan -----------------------------------------------------------------------
 
 PRINT_CSS = """
-@page { size: A4; margin: 16mm 14mm; }
+@page { size: A4; margin: 14mm 12mm; }
 * { box-sizing: border-box; }
-body { font: 10.5pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  color: #1a1a1a; margin: 0 auto; max-width: 190mm; padding: 8mm; }
-h1 { font-size: 22pt; margin: 0 0 4mm; color: #0b3d62; }
-h2 { font-size: 14pt; color: #0b3d62; border-bottom: 2px solid #0b3d62; padding-bottom: 1mm; margin: 8mm 0 3mm;
+body { font: 9.5pt/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: #1a1a1a; margin: 0; }
+h1 { font-size: 18pt; margin: 0 0 1mm; color: #0b3d62; }
+h2 { font-size: 13pt; color: #0b3d62; border-bottom: 2px solid #0b3d62; padding-bottom: 1mm; margin: 5mm 0 2mm;
   break-after: avoid; }
-h3 { font-size: 11.5pt; margin: 5mm 0 2mm; break-after: avoid; }
-table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9.5pt; }
+h3 { font-size: 11pt; margin: 4mm 0 1.5mm; break-after: avoid; }
+p { margin: 1.5mm 0; }
+table { border-collapse: collapse; width: 100%; margin: 1.5mm 0 3mm; font-size: 9pt; }
 caption { text-align: left; font-weight: 600; padding: 1mm 0; }
-th, td { border: 1px solid #8a8a8a; padding: 1.5mm 2mm; vertical-align: top; text-align: left; }
+th, td { border: 1px solid #8a8a8a; padding: 1mm 1.6mm; vertical-align: top; text-align: left;
+  overflow-wrap: break-word; }
 thead th { background: #e8eef4; }
 tr { break-inside: avoid; }
 tr.pillar th, tr.pillar td { background: #f1f4f7; font-weight: 600; }
-tr.theme th { font-weight: normal; padding-left: 6mm; }
-.cover { min-height: 240mm; display: flex; flex-direction: column; justify-content: center; break-after: page; }
-.cover .sub { font-size: 13pt; color: #333; }
-.cover dl { display: grid; grid-template-columns: max-content 1fr; gap: 2mm 6mm; margin-top: 10mm; }
-.cover dt { font-weight: 600; }
-.cover dd { margin: 0; }
-.cap-overall { font-size: 12pt; }
+tr.theme th { font-weight: normal; padding-left: 5mm; }
+.doc-head { border-bottom: 1px solid #8a8a8a; padding-bottom: 2mm; margin-bottom: 2mm; }
+.doc-head .sub { font-size: 10pt; color: #333; margin: 0; }
+.doc-head dl { display: flex; flex-wrap: wrap; gap: 0.5mm 6mm; margin: 1.5mm 0 0; }
+.doc-head dl div { display: flex; gap: 1.5mm; }
+.doc-head dt { font-weight: 600; flex: none; }
+.doc-head dt::after { content: " :"; }
+.doc-head dd { margin: 0; }
+.cap-overall { font-size: 11pt; }
 .cap-partial { color: #8a3b00; font-weight: 600; }
-.cap-note { font-size: 9pt; color: #444; margin: 0 0 3mm; }
-.cap-id { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 8.5pt; color: #444; white-space: nowrap; }
+.cap-note { font-size: 8.5pt; color: #444; margin: 0 0 2mm; }
+.cap-id { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 8pt; color: #444; white-space: nowrap; }
 .cap-chart { margin: 0; display: flex; align-items: center; gap: 6mm; break-inside: avoid; }
-.cap-radar { width: 95mm; height: auto; }
+.cap-radar { width: 66mm; height: auto; }
 .cap-radar .grid { fill: none; stroke: #c8c8c8; }
 .cap-radar .axis { stroke: #c8c8c8; }
-.cap-radar .label { font-size: 14px; fill: #1a1a1a; }
+.cap-radar .label { font-size: 16px; fill: #1a1a1a; }
 .cap-radar .series.own { fill: rgba(11, 61, 98, .25); stroke: #0b3d62; stroke-width: 2; }
 .cap-radar .series.expected { fill: none; stroke: #b34700; stroke-width: 2; stroke-dasharray: 6 4; }
 .cap-legend { list-style: none; padding: 0; }
@@ -209,26 +213,53 @@ tr.theme th { font-weight: normal; padding-left: 6mm; }
 .swatch { display: inline-block; width: 10mm; height: 3mm; margin-right: 2mm; vertical-align: middle; }
 .swatch.own { background: rgba(11, 61, 98, .35); border: 2px solid #0b3d62; }
 .swatch.expected { border-top: 2px dashed #b34700; }
-.offer { break-inside: avoid; margin-bottom: 3mm; }
-.offer .ext { font-size: 9pt; color: #555; }
-.summary .facts { color: #444; margin-top: -2mm; }
-.summary-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; align-items: center; }
-.summary-grid .cap-chart { flex-direction: column; align-items: flex-start; }
-.summary-grid .cap-radar { width: 80mm; }
-h2.new-page { break-before: page; }
+.offers { columns: 2; column-gap: 8mm; font-size: 8.5pt; line-height: 1.3; }
+.offer { break-inside: avoid; margin: 0 0 1.5mm; }
+.offer h3 { display: inline; font-size: 9pt; margin: 0; }
+.offer h3::after { content: " · "; font-weight: normal; }
+.offer p { display: inline; margin: 0; }
+.offer .ext { font-size: 8.5pt; font-weight: normal; color: #555; }
+/* The action text gets the width: about 75 characters a line on a portrait page. */
+.cap-actions { table-layout: fixed; }
+.cap-actions tr { break-inside: auto; }  /* a long action may go on over the next page, under the repeated header */
+.cap-actions th:nth-child(1) { width: 72%; }
+.cap-actions th:nth-child(2) { width: 17%; }
+.cap-actions th:nth-child(3) { width: 11%; }
+.cap-actions .due { display: block; }
+.cap-actions .meta { display: block; margin-top: 0.6mm; font-size: 8pt; line-height: 1.3; color: #444; }
+.cap-actions.proposed td:nth-child(3) { font-style: italic; }
+.cap-scores { font-size: 8.5pt; }
+.cap-scores th, .cap-scores td { padding-top: 0.7mm; padding-bottom: 0.7mm; }
+.cap-gaps { table-layout: fixed; }
+.cap-gaps th:nth-child(1) { width: 31%; }
+.cap-gaps th:nth-child(2) { width: 9%; }
+.cap-gaps th:nth-child(3) { width: 7%; }
+.cap-gaps th:nth-child(4) { width: 32%; }
+.cap-gaps th:nth-child(5) { width: 21%; }
+.summary h2 { margin-top: 0; }
+.summary .facts { color: #444; margin-top: -1mm; }
+.summary-grid { display: grid; grid-template-columns: 70mm 1fr; gap: 4mm; align-items: center; }
+.summary-grid .cap-chart { flex-direction: column; align-items: flex-start; gap: 0; }
+.summary-grid .cap-radar { width: 70mm; }
+.summary-grid .cap-legend { margin: 0; }
+.summary ol, .summary ul { margin: 1mm 0; padding-left: 6mm; }
+.summary li { margin: 0.8mm 0; }
+.summary .more { font-style: italic; margin: 0 0 2mm 6mm; }
 tbody th { font-weight: normal; }
-.cap-gaps th[scope="row"] { width: 32%; }
-.cap-gaps td:nth-child(4) { width: 38%; }
 .no-print { display: none; }
-footer { margin-top: 8mm; font-size: 8.5pt; color: #555; }
-@media screen { body { background: #fff; } }
+footer { margin-top: 6mm; font-size: 8.5pt; color: #555; }
+@media screen { body { max-width: 277mm; margin: 0 auto; padding: 8mm; background: #fff; } }
 """
 
 
-def _cover(q: Questionnaire, a: dict[str, Any], title: str) -> str:
+PROPOSED = 8  # while the plan is empty, the printed plan proposes this many suggestions
+PROPOSED_LABEL = "Proposée"
+
+
+def _head(q: Questionnaire, a: dict[str, Any], title: str) -> str:
+    """The document's heading: what it is, for whom, from which assessment (a few lines, not a cover page)."""
     structure = a.get("structure") or {}
-    rows = [("Structure", structure.get("name") or "Structure sans nom"),
-            ("Type", q.type_label(structure.get("type"))),
+    rows = [("Type", q.type_label(structure.get("type"))),
             ("Date de l'évaluation", fmt.date(a.get("updated"))),
             ("Questionnaire", f"{q.title}, version {q.version}")]
     if a.get("kind") == "consolidated":
@@ -239,34 +270,81 @@ def _cover(q: Questionnaire, a: dict[str, Any], title: str) -> str:
         rows.append(("Participants", ", ".join(f"{label} ({n})" for label, n in roles.items()) or "–"))
     else:
         rows.append(("Répondant", q.role_label((a.get("respondent") or {}).get("role"))))
-    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    dl = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in rows)
     kind = "Évaluation collective" if a.get("kind") == "consolidated" else "Auto-évaluation"
-    return (f'<section class="cover"><p class="sub">CAP en ligne · {kind}</p><h1>{esc(title)}</h1>'
-            f'<p class="sub">{esc(structure.get("name") or "")}</p><dl>{dl}</dl></section>')
+    name = structure.get("name") or "Structure sans nom"
+    return (f'<header class="doc-head"><p class="sub">CAP en ligne · {kind}</p><h1>{esc(title)} — {esc(name)}</h1>'
+            f'<dl>{dl}</dl></header>')
 
 
-def actions_table(q: Questionnaire, a: dict[str, Any]) -> str:
-    items = [i for i in effective_plan(q, a) if i.get("status") != "dropped"]
+def plan_items(q: Questionnaire, a: dict[str, Any], p: dict[str, Any]) -> tuple[list[dict[str, Any]], bool, int]:
+    """What the printed plan lists: (items, proposed, left out).
+
+    The actions the structure kept (dropped ones left out); while it has kept none, the first
+    `PROPOSED` suggestions it has not dropped, proposed rather than "À faire", and how many more
+    suggestions the tool holds. `p` is `suggestions(q, a)`.
+    """
+    plan = [i for i in a.get("plan") or [] if isinstance(i, dict)]
+    kept = [i for i in plan if i.get("status") != "dropped"]
+    if kept:
+        return kept, False, 0
+    dropped = {i.get("criterion") for i in plan if isinstance(i.get("criterion"), str)}
+    fresh = [s for s in p["suggestions"] if s["criterion"] not in dropped]
+    items = [{"id": f"suggestion-{s['criterion']}", "criterion": s["criterion"], "action": s["objective"],
+              "owner": "", "due": "", "status": "proposed", "offers": s["offers"],
+              "value": s["value"], "target": s["target"]} for s in fresh[:PROPOSED]]
+    return items, True, len(fresh) - len(items)
+
+
+def _offers(item: dict[str, Any]) -> list[str]:
+    offers = item.get("offers")
+    return [o for o in offers if isinstance(o, str)] if isinstance(offers, list) else []
+
+
+def _offer_titles(q: Questionnaire, item: dict[str, Any]) -> str:
+    return ", ".join(q.offer_by_id[o].title if o in q.offer_by_id else o for o in _offers(item))
+
+
+def actions_table(q: Questionnaire, items: list[dict[str, Any]], proposed: bool = False) -> str:
+    """The action plan. The action text gets the width (about 75 characters a line), its criterion
+    and offers under it in small type; then who, when, and where the action stands."""
     if not items:
         return "<p>Aucune action dans le plan.</p>"
     rows = []
     for i in items:
-        c = q.criterion_by_id.get(i.get("criterion") or "")
-        crit = f'<span class="cap-id">{esc(c.id)}</span> {esc(q.theme_by_id[c.theme_id].title)}' if c else "Action libre"
-        offers = ", ".join(q.offer_by_id[o].title if o in q.offer_by_id else o for o in i.get("offers", []))
-        rows.append(f'<tr><td>{crit}</td><td>{esc(i.get("action"))}</td><td>{esc(i.get("owner"))}</td>'
-                    f'<td>{esc(fmt.month(i.get("due")))}</td><td>{esc(STATUS_LABELS.get(i.get("status", "todo")))}</td>'
-                    f'<td>{esc(offers)}</td></tr>')
-    return ('<table class="cap-actions"><caption>Actions du plan de progrès</caption><thead><tr>'
-            '<th scope="col">Critère</th><th scope="col">Action</th><th scope="col">Responsable</th>'
-            '<th scope="col">Échéance</th><th scope="col">Statut</th><th scope="col">Offres</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+        criterion = i.get("criterion")
+        c = q.criterion_by_id.get(criterion) if isinstance(criterion, str) else None
+        about = (f'Critère : {esc(q.theme_by_id[c.theme_id].title)} <span class="cap-id">{esc(c.id)}</span>'
+                 if c else "Action libre")
+        if proposed:
+            about += f' · niveau {esc(i.get("value"))}, visé {esc(i.get("target"))}'
+        offers = _offer_titles(q, i)
+        about = f'<span class="meta">{about}</span>' + (f'<span class="meta">Offres : {esc(offers)}</span>' if offers else "")
+        due = f'<span class="due">{esc(fmt.month(i.get("due")))}</span>' if i.get("due") else ""
+        status = PROPOSED_LABEL if proposed else STATUS_LABELS.get(i.get("status") or "todo", i.get("status"))
+        rows.append(f'<tr><td>{esc(i.get("action"))}{about}</td><td>{esc(i.get("owner"))}{due}</td>'
+                    f'<td>{esc(status)}</td></tr>')
+    head = "Action proposée (objectif du niveau suivant)" if proposed else "Action"
+    caption = "Actions proposées, par priorité" if proposed else "Actions du plan de progrès"
+    return (f'<table class="cap-actions{" proposed" if proposed else ""}"><caption>{caption}</caption><thead><tr>'
+            f'<th scope="col">{head}</th><th scope="col">Responsable, échéance</th><th scope="col">Statut</th></tr>'
+            f'</thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def offers_block(q: Questionnaire, a: dict[str, Any]) -> str:
+def proposed_note(count: int, more: int) -> str:
+    """Why the plan shows proposals, and where the suggestions left out are."""
+    rest = (f" {more} autres écarts sont classés dans CAP en ligne, étape « Plan de progrès »." if more > 1
+            else " Un autre écart est classé dans CAP en ligne, étape « Plan de progrès »." if more == 1 else "")
+    return ('<p class="cap-note">Le plan d\'actions de la structure est encore vide : voici les '
+            f'{count} actions proposées par CAP en ligne pour les écarts les plus prioritaires (écart × poids × '
+            'importance), à discuter en équipe, reformuler et confier à un responsable avec une échéance.'
+            f'{rest}</p>')
+
+
+def offers_block(q: Questionnaire, items: list[dict[str, Any]]) -> str:
     used: list[str] = []
-    for i in effective_plan(q, a):
-        for o in i.get("offers", []):
+    for i in items:
+        for o in _offers(i):
             if o in q.offer_by_id and o not in used:
                 used.append(o)
     if not used:
@@ -276,7 +354,7 @@ def offers_block(q: Questionnaire, a: dict[str, Any]) -> str:
         o = q.offer_by_id[oid]
         ext = ' <span class="ext">(ressource externe au réseau)</span>' if o.external else ""
         parts.append(f'<div class="offer"><h3>{esc(o.title)}{ext}</h3><p>{esc(o.field)} — {esc(o.description)}</p></div>')
-    return "".join(parts)
+    return f'<div class="offers">{"".join(parts)}</div>'
 
 
 def indicators_block(q: Questionnaire, a: dict[str, Any]) -> str:
@@ -291,18 +369,44 @@ def indicators_block(q: Questionnaire, a: dict[str, Any]) -> str:
             f'<thead><tr><th scope="col">Indicateur</th><th scope="col">Valeur</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
-def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any]) -> str:
-    """One page for the board, the general assembly and partners (printed on its own)."""
+SUMMARY_ACTIONS = 5  # the one-page summary lists this many actions; the plan document lists them all
+SUMMARY_CHARS = 220  # and cuts a longer action's text at a word, with "…"
+
+
+def _cut(text: Any, limit: int) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters, with "…" when cut."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rfind(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any], p: dict[str, Any] | None = None) -> str:
+    """One page for the board, the general assembly and partners (printed on its own).
+
+    It fits one A4 page whatever the plan holds: the first actions, each cut to a few lines, and
+    how many more the plan document lists."""
     structure = a.get("structure") or {}
+    p = p or suggestions(q, a, s)
     pillars = "".join(f'<tr><th scope="row">{esc(pl.title)}</th><td>{fmt.percent(s["pillars"][pl.id]["percent"])}</td>'
                       f'<td>{fmt.percent(s["pillars"][pl.id]["expected"])}</td></tr>' for pl in q.pillars)
-    top = [i for i in effective_plan(q, a) if i.get("status") != "dropped"][:5]
-    actions = "".join(f"<li>{esc(i.get('action'))}"
-                      + (f" — {esc(i.get('owner'))}" if i.get("owner") else "")
+    items, proposed, more = plan_items(q, a, p)
+    top = items[:SUMMARY_ACTIONS]
+    rest = len(items) - len(top) + more
+    actions = "".join(f"<li>{esc(_cut(i.get('action'), SUMMARY_CHARS))}"
+                      + (f" — {esc(_cut(i.get('owner'), 60))}" if i.get("owner") else "")
                       + (f", {esc(fmt.month(i.get('due')))}" if i.get("due") else "") + "</li>" for i in top)
-    offers = []
+    plural = "s" if rest > 1 else ""
+    more_line = ("" if not rest else
+                 f'<p class="more">… et {rest} autre{plural} écart{plural} à traiter : voir le plan de progrès.</p>'
+                 if proposed else f'<p class="more">… et {rest} autre{plural} action{plural} : voir le plan complet.</p>')
+    title = "Actions proposées (le plan d'actions est encore vide)" if proposed and top else "Priorités du plan"
+    offers: list[str] = []
     for i in top:
-        offers.extend(o for o in i.get("offers", []) if o in q.offer_by_id and o not in offers)
+        offers.extend(o for o in _offers(i) if o in q.offer_by_id and o not in offers)
     offer_line = ", ".join(esc(q.offer_by_id[o].title) for o in offers) or "aucune pour l'instant"
     facts = (f'{esc(q.type_label(structure.get("type")))} · évaluation du {fmt.date(a.get("updated"))} · '
              f'questionnaire {esc(q.version)}')
@@ -311,7 +415,7 @@ def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any]) -> s
             f'<table><thead><tr><th scope="col">Pilier</th><th scope="col">Score</th>'
             f'<th scope="col">{REPERE}</th></tr></thead><tbody>{pillars}</tbody></table></div>'
             f'<h3>Points forts</h3>{strengths_block(q, s, 3)}'
-            f'<h3>Priorités du plan</h3><ol>{actions or "<li>Aucune action.</li>"}</ol>'
+            f'<h3>{title}</h3><ol>{actions or "<li>Aucune action.</li>"}</ol>{more_line}'
             f'<p><strong>Offres de services à mobiliser :</strong> {offer_line}.</p></section>')
 
 
@@ -325,16 +429,25 @@ def _page(title: str, body: str) -> str:
 
 
 def plan_page(q: Questionnaire, a: dict[str, Any]) -> str:
-    """The printable plan: a standalone A4 document, no interface chrome, no script."""
+    """The printable plan: a standalone A4 document, no interface chrome, no script.
+
+    The action plan comes first; then the offers, the scores and the priorities."""
     s = score(q, a)
     p = suggestions(q, a, s)
     name = (a.get("structure") or {}).get("name") or "Structure sans nom"
-    body = (_cover(q, a, "Plan de progrès")
+    items, proposed, more = plan_items(q, a, p)
+    if proposed and items:
+        plan = (f'<h2 id="plan-actions">Plan d\'actions : actions proposées</h2>{proposed_note(len(items), more)}'
+                f'{actions_table(q, items, proposed=True)}')
+        priorities = ""  # the proposals above are the priorities
+    else:
+        plan = f'<h2 id="plan-actions">Plan d\'actions</h2>{actions_table(q, items)}'
+        priorities = gaps_block(q, p, 10)
+    body = (_head(q, a, "Plan de progrès") + plan
+            + f'<h2>Offres de services à mobiliser</h2>{offers_block(q, items)}'
             + f'<h2>Où en est la structure</h2>{overall_block(s)}{radar(q, s)}{scores_table(q, s)}'
             + f'<h2>Points forts</h2>{strengths_block(q, s)}'
-            + f'<h2 class="new-page">Priorités</h2>{gaps_block(q, p, 10)}{clarify_block(q, p)}'
-            + f'<h2 class="new-page">Plan d\'actions</h2>{actions_table(q, a)}'
-            + f'<h2>Offres de services à mobiliser</h2>{offers_block(q, a)}'
+            + (f'<h2>Priorités</h2>{priorities}{clarify_block(q, p)}' if priorities or p["clarify"] else "")
             + f'<h2>Indicateurs</h2>{indicators_block(q, a)}')
     return _page(f"Plan de progrès — {name}", body)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cap.plan import suggestions
 from cap.report import plan_page, radar_svg, results_html, summary_page
 from tests.conftest import assessment
 
@@ -70,3 +71,52 @@ def test_the_benchmark_is_called_the_tools_own_not_the_networks(mini) -> None:
         assert "Repère de l'outil" in html
         assert not re.search(r"attendu (par|du) (le )?réseau", html, re.I)
     assert "pas par COORACE" in results_html(mini, a)
+
+
+# -- printouts that fit (issue 14, item 6) ----------------------------------------------------------
+
+def _all_gaps(real) -> dict:
+    """Every criterion at level 1: one suggestion per criterion."""
+    return assessment({c.id: 1 for c in real.criteria})
+
+
+def _actions(n: int, length: int = 200) -> list[dict]:
+    return [{"id": f"a{k}", "criterion": None, "action": (f"Action {k} " + "x" * length)[:length], "owner": "Direction",
+             "due": "2027-06", "status": "todo", "offers": []} for k in range(1, n + 1)]
+
+
+def test_plan_page_puts_the_structures_actions_before_scores_and_suggestions(real) -> None:
+    a = _all_gaps(real)
+    a["plan"] = _actions(2)
+    body = plan_page(real, a).split("<body>")[1]
+    first = body.index("Action 1 ")
+    assert first < body.index('class="cap-scores"') and first < body.index('class="cap-gaps"')
+    assert body.index("<h2") == body.index('<h2 id="plan-actions"')
+
+
+def test_empty_plan_proposes_the_top_8_suggestions_not_every_one_as_todo(real) -> None:
+    a = _all_gaps(real)
+    a["plan"] = [{"id": "d", "criterion": real.criteria[0].id, "action": "", "status": "dropped"}]
+    html = plan_page(real, a)
+    table = re.search(r'<table class="cap-actions[^"]*">.*?</table>', html, re.S).group(0)
+    rows = re.findall(r"<tr>.*?</tr>", table.split("<tbody>")[1], re.S)
+    assert len(rows) == 8 and all("Proposée" in r for r in rows)
+    assert "proposées" in html and "À faire" not in html
+    assert real.criteria[0].id not in table  # a dropped suggestion is never proposed again
+    others = len(suggestions(real, a)["suggestions"]) - 1 - 8
+    assert f"{others} autres" in html  # what is left out is counted, never dropped silently
+
+
+def test_summary_shows_the_first_actions_and_counts_the_others(mini) -> None:
+    a = assessment({"AA-ONE-01": 2})
+    a["plan"] = _actions(10, 5000)
+    html = summary_page(mini, a)
+    items = re.findall(r"<li[^>]*>(Action \d+ x*)", html)
+    assert [i.split()[1] for i in items] == ["1", "2", "3", "4", "5"]
+    assert all(len(i) < 300 for i in items)  # a long action is cut, the full text is in the plan
+    assert "… et 5 autres actions : voir le plan complet" in html
+
+
+def test_summary_of_an_empty_plan_says_its_actions_are_proposed(mini) -> None:
+    html = summary_page(mini, assessment({"AA-ONE-01": 2, "AA-ONE-02": 1}))
+    assert "proposées" in html
