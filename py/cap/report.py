@@ -219,7 +219,8 @@ tr.theme th { font-weight: normal; padding-left: 5mm; }
 .offer h3::after { content: " · "; font-weight: normal; }
 .offer p { display: inline; margin: 0; }
 .offer .ext { font-size: 8.5pt; font-weight: normal; color: #555; }
-/* The action text gets the width: about 75 characters a line on a portrait page. */
+/* The action text gets the width: about 75 characters a line on a portrait page. Landscape pages
+   for the plan (a named @page) were tried: the change of orientation leaves half-empty pages. */
 .cap-actions { table-layout: fixed; }
 .cap-actions tr { break-inside: auto; }  /* a long action may go on over the next page, under the repeated header */
 .cap-actions th:nth-child(1) { width: 72%; }
