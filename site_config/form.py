@@ -68,6 +68,8 @@ def form_html(q: Questionnaire, base: str) -> str:
     roles = "".join(f'<option value="{e(r.id)}">{e(r.label)}</option>' for r in q.roles)
     nav = "".join(f'<li><a href="#pilier-{e(p.id)}">{p.number}. {e(p.title)}</a> '
                   f'<span class="cap-progress" data-progress="{e(p.id)}"></span></li>' for p in q.pillars)
+    bar_pillars = "".join(f'<li><span class="cap-status-name">{e(p.short_title or p.title)}</span> '
+                          f'<span data-progress="{e(p.id)}">0 / {len(p.criteria)}</span></li>' for p in q.pillars)
     pillars = []
     for n, p in enumerate(q.pillars):
         body = []
@@ -106,6 +108,12 @@ def form_html(q: Questionnaire, base: str) -> str:
 </div>
 <p class="cap-export-note" data-export-note></p>
 </section>
+<div class="cap-status" role="region" aria-label="Avancement et enregistrement" data-bar>
+<ul class="cap-status-progress" aria-label="Réponses par pilier">{bar_pillars}</ul>
+<p class="cap-status-score">Score global : <span data-bar-score>–</span></p>
+<p class="cap-status-saved" role="status" data-save-status>Pas encore de réponse.</p>
+<p class="cap-status-links"><a href="#cap-results">Résultats</a> <a href="#cap-plan">Plan</a></p>
+</div>
 <form id="cap-form" class="cap-form" autocomplete="off" novalidate data-search-exclude>
 <fieldset class="cap-box cap-identity"><legend>Votre structure et vous</legend>
 <div class="cap-row"><label for="cap-structure-name">Nom de la structure</label>

@@ -62,6 +62,7 @@ function persist() {
     state.saved += 1;
     state.unsaved = false;
     root.dataset.saved = String(state.saved);
+    showSaved(store.persistent ? "saved" : "memory");
     if (state.storageAlert) { alerts.drop(state.storageAlert); state.storageAlert = null; onStorageBack(); }
     refreshList();
     refreshExportNote();
@@ -74,7 +75,22 @@ function persist() {
   }
 }
 
+// The bar's save indicator: what became of the last change, in words.
+function showSaved(status) {
+  const out = $("[data-save-status]");
+  const time = new Date().toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+  const texts = {
+    saved: `Enregistré sur cet appareil à ${time}.`,
+    memory: "Non enregistré : l'enregistrement est désactivé. Exportez votre fichier.",
+    full: "Non enregistré : l'espace est plein. Exportez votre fichier.",
+    disabled: "Non enregistré : l'enregistrement a échoué. Exportez votre fichier.",
+  };
+  out.textContent = texts[status];
+  out.classList.toggle("is-failed", status !== "saved");
+}
+
 function storageFailed(err) {
+  showSaved(err.kind === "full" ? "full" : "disabled");
   state.storageAlert = err.message;
   alertUser(err.message, err.kind === "full" ? "warning" : "error");
 }
@@ -371,6 +387,9 @@ async function rescore() {
 
 function render(data) {
   $("[data-results]").innerHTML = data.html; // HTML built and escaped by the Python package
+  const overall = data.scores.overall.percent; // the engine's figure, only formatted here
+  $("[data-bar-score]").textContent = overall === null ? "–"
+    : `${overall.toLocaleString("fr-FR", { maximumFractionDigits: 1 })}\u202f%`;
   for (const [pid, p] of Object.entries(data.scores.pillars)) {
     $$(`[data-progress="${CSS.escape(pid)}"]`).forEach((el) => { el.textContent = `${p.answered} / ${p.applicable}`; });
   }
@@ -647,6 +666,9 @@ function start() {
   state.written = record?.text ?? null;
   state.base = flatten(state.a);
   fill({ fresh: true });
+  if (record) {
+    $("[data-save-status]").textContent = `Enregistré sur cet appareil (dernière modification : ${frDate(state.a.updated, true)}).`;
+  }
   if (!record && store.status === "ok") persist();
   else { refreshList(); refreshExportNote(); }
   let easy = false;
