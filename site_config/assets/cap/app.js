@@ -85,7 +85,8 @@ function showSaved(status) {
     full: "Non enregistré : l'espace est plein. Exportez votre fichier.",
     disabled: "Non enregistré : l'enregistrement a échoué. Exportez votre fichier.",
   };
-  out.textContent = texts[status];
+  // a live region: write only when the words change, or a screen reader repeats them per keystroke
+  if (out.textContent !== texts[status]) out.textContent = texts[status];
   out.classList.toggle("is-failed", status !== "saved");
 }
 
