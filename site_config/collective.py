@@ -5,9 +5,13 @@ The text of the grid (questions, level descriptors, pillar and theme titles) is 
 figures and HTML that come from the engine (the Python package in the worker).
 
 Test hooks: `#cap-synthese[data-state]` / `#cap-evolution[data-state]` (loading, ready, error);
-`data-changes` / `data-merged` (the page is current when they are equal); each criterion card
-`article[data-criterion]` carries `data-proposed`, `data-divergent`, `data-clarify`, `data-spread`,
-`data-agreed` once files are merged; `[data-action=…]` on every control.
+`data-changes` / `data-merged` (synthèse) or `data-updated` (évolution): the page is current when
+they are equal, and then `data-failed="true"` says the engine call for that change failed (the files
+stay listed, the session is kept; the next change, or « Réessayer » (`[data-retry]`), asks again);
+each file's row `tr[data-file]` has `data-file-status` = `accepted`, `refused` (set aside, with its
+reason), `waiting` or `failed`; each criterion card `article[data-criterion]` carries
+`data-proposed`, `data-divergent`, `data-clarify`, `data-spread`, `data-agreed` once files are
+merged; `[data-action=…]` on every control.
 """
 
 

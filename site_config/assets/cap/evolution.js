@@ -12,7 +12,16 @@ function main(root) {
   const store = new Store();
   const alerts = alertBox($("[data-alerts]"));
   const engine = createEngine(root.dataset.base);
-  const state = { files: [], data: null, changes: 0, busy: false, again: false };
+  const state = { files: [], data: null, changes: 0, busy: false, again: false, failed: false, troubleAlert: null };
+
+  /** Why a whole engine call failed, in French: the engine's own message when it gave one, never a technical one. */
+  function trouble(err) {
+    const technical = !err?.code || err.code === "engine" || err.code === "internal";
+    if (technical) return "le moteur de calcul a rencontré un problème";
+    return String(err.message).replace(/\.$/, "");
+  }
+
+  const payloadFiles = () => state.files.map(({ name, text, size }) => ({ name, text, size }));
 
   function touch() {
     state.changes += 1;
@@ -30,18 +39,41 @@ function main(root) {
     state.busy = true;
     const seq = state.changes;
     try {
-      state.data = state.files.length ? await engine.call("evolution", { files: state.files }) : null;
+      state.data = state.files.length ? await engine.call("evolution", { files: payloadFiles() }) : null;
+      state.failed = false;
+      state.troubleAlert?.remove();
+      state.troubleAlert = null;
+      delete root.dataset.failed;
+    } catch (err) {
+      // Every file stays listed, and removable; the next change asks again.
+      state.data = null;
+      state.failed = true;
+      root.dataset.failed = "true";
+      // An engine that stopped says so itself, and restarts: the comparison runs again once it is ready.
+      if (root.dataset.state === "ready") {
+        showTrouble(`La comparaison n'a pas pu être faite : ${trouble(err)}. Les évaluations choisies restent dans `
+          + "la liste : elle sera refaite au prochain changement, ou avec « Réessayer ». Si cela se répète, retirez "
+          + "la dernière évaluation ajoutée, ou rechargez la page.");
+      }
+    } finally {
       renderFiles();
       const html = state.data?.html || "";
       $("[data-evolution]").innerHTML = html; // HTML built and escaped by the Python package
       $("[data-evo-result]").hidden = !html;
-      root.dataset.updated = String(seq); // tests wait for updated === changes
-    } catch (err) {
-      alerts.show(`La comparaison a échoué : ${err.message}`);
-    } finally {
+      root.dataset.updated = String(seq); // tests wait for updated === changes (and read data-failed)
       state.busy = false;
       if (state.again) { state.again = false; update(); }
     }
+  }
+
+  /** One message for a failed comparison, replaced by the next one, removed once one succeeds. */
+  function showTrouble(text) {
+    state.troubleAlert?.remove();
+    const p = alerts.show(text);
+    const retry = el("button", { type: "button", class: "cap-alert-close", "data-retry": "", text: "Réessayer" });
+    retry.addEventListener("click", () => { touch(); update(); });
+    p.insertBefore(retry, p.lastElementChild);
+    state.troubleAlert = p;
   }
 
   function removeButton(name) {
@@ -60,17 +92,23 @@ function main(root) {
     for (const f of data?.files || []) {
       kept.add(f.name);
       const kind = f.kind === "consolidated" ? "synthèse collective" : "évaluation individuelle";
-      rows.push(el("tr", { "data-file-status": "accepted" }, el("td", { text: frDate(f.date) || "Sans date" }),
+      rows.push(el("tr", { "data-file-status": "accepted", "data-file": f.name }, el("td", { text: frDate(f.date) || "Sans date" }),
         el("td", { text: `${f.structure || "Sans nom"} (${kind})` }), el("td", { class: "cap-file-name", text: f.name }),
         el("td", {}, el("strong", { class: "cap-ok", text: "✓ Retenue" }), ...noteSpans(f.name)),
         el("td", {}, removeButton(f.name))));
     }
     for (const f of state.files.filter((x) => !kept.has(x.name))) {
-      const waiting = !data;
-      rows.push(el("tr", { "data-file-status": waiting ? "waiting" : "refused" }, el("td", { text: "–" }), el("td", { text: "–" }),
-        el("td", { class: "cap-file-name", text: f.name }),
-        el("td", {}, waiting ? (root.dataset.state === "error" ? "Le moteur de calcul n'a pas démarré." : "En attente du moteur de calcul…")
-          : el("strong", { class: "cap-refused", text: "✗ Mise de côté" }), ...noteSpans(f.name)),
+      let status = "refused";
+      let text = el("strong", { class: "cap-refused", text: "✗ Mise de côté" });
+      if (state.failed) {
+        status = "failed";
+        text = "Pas encore lue : voir le message en haut de la page.";
+      } else if (!data) {
+        status = "waiting";
+        text = root.dataset.state === "error" ? "Le moteur de calcul n'a pas démarré." : "En attente du moteur de calcul…";
+      }
+      rows.push(el("tr", { "data-file-status": status, "data-file": f.name }, el("td", { text: "–" }), el("td", { text: "–" }),
+        el("td", { class: "cap-file-name", text: f.name }), el("td", {}, text, ...noteSpans(f.name)),
         el("td", {}, removeButton(f.name))));
     }
     $("[data-files]").replaceChildren(...rows);
@@ -80,6 +118,7 @@ function main(root) {
     const n = data ? data.files.length : 0;
     const summary = $("[data-files-summary]");
     if (!state.files.length) summary.textContent = "Aucune évaluation choisie pour l'instant.";
+    else if (state.failed) summary.textContent = `${state.files.length} fichier(s) : la comparaison n'a pas pu être faite.`;
     else if (!data) summary.textContent = `${state.files.length} fichier(s) en attente de lecture.`;
     else if (n < 2) summary.textContent = `${n} évaluation retenue : ajoutez-en au moins une autre, d'une autre date, pour voir l'évolution.`;
     else summary.textContent = `${n} évaluations comparées, de la plus ancienne à la plus récente.`;
@@ -87,7 +126,10 @@ function main(root) {
 
   async function addFiles(fileList) {
     touch(); // the page is not current until these files are compared
-    await addReadFiles(fileList, state.files, alerts);
+    for (const file of Array.from(fileList || [])) {
+      // One at a time, so that each keeps its real size: the engine names it when a file is too large.
+      await addReadFiles([file], state.files, alerts, { size: file.size });
+    }
     changed();
   }
 
@@ -114,11 +156,11 @@ function main(root) {
 
   async function print() {
     try {
-      const { html } = await engine.call("evolution", { files: state.files, print: true });
+      const { html } = await engine.call("evolution", { files: payloadFiles(), print: true });
       if (!html) { alerts.show("Ajoutez au moins deux évaluations pour imprimer leur évolution.", "warning"); return; }
       printHtml($("[data-print-frame]"), html);
     } catch (err) {
-      alerts.show(`Impression impossible : ${err.message}`);
+      alerts.show(`Impression impossible : ${trouble(err)}.`);
     }
   }
 

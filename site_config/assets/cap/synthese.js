@@ -6,8 +6,8 @@
 import { createEngine } from "./engine.js";
 import { Store, StorageError } from "./storage.js";
 import {
-  addReadFiles, alertBox, download, el, engineStatus, frDate, labelCells, now, printHtml, renderSaved, setupDrop, slug,
-  uniqueName, uuid,
+  addReadFiles, alertBox, download, el, engineStatus, frDate, labelCells, now, printHtml, READ_LIMIT, renderSaved,
+  setupDrop, slug, uniqueName, uuid,
 } from "./util.js";
 
 const SESSION_KEY = "cap-en-ligne:session";
@@ -30,7 +30,17 @@ function main(root) {
   const engine = createEngine(root.dataset.base);
 
   const view = { data: null, merged: null, scores: null, changes: 0, busy: false, again: false, timer: null,
-    meetOrder: [], meetPos: 0, opener: null, anon: null, storageWarned: false, edited: false };
+    meetOrder: [], meetPos: 0, opener: null, anon: null, edited: false, failed: false, troubleAlert: null,
+    storageAlert: null, savePending: false };
+
+  // -- engine calls ----------------------------------------------------------------------------------
+
+  /** Why a whole engine call failed, in French: the engine's own message when it gave one, never a technical one. */
+  function trouble(err) {
+    const technical = !err?.code || err.code === "engine" || err.code === "internal";
+    if (technical) return "le moteur de calcul a rencontré un problème";
+    return String(err.message).replace(/\.$/, "");
+  }
 
   // -- labels --------------------------------------------------------------------------------------
 
@@ -69,7 +79,10 @@ function main(root) {
     try {
       const data = JSON.parse(raw);
       if (!data || data.v !== 1 || !Array.isArray(data.files)) throw new Error("format");
-      return { ...freshSession(), ...data };
+      // A file is kept with its text, or (set aside, see makeRoom) with its name and the engine's reason only.
+      const files = data.files.filter((f) => f && typeof f.name === "string"
+        && (typeof f.text === "string" || typeof f.refused === "string"));
+      return { ...freshSession(), ...data, files };
     } catch {
       alerts.show("La séance gardée sur cet appareil était illisible : une nouvelle séance commence.", "warning");
       return null;
@@ -78,18 +91,67 @@ function main(root) {
 
   let session = loadSession() || freshSession();
 
-  function persist() {
+  const isFull = (err) => err instanceof StorageError && err.kind === "full";
+  const save = () => store.write(SESSION_KEY, JSON.stringify(session));
+
+  /** Keep the session on this device. `quiet`: a merge follows, which knows which files are set aside and so
+   *  can make room (makeRoom); it tries again and reports a failure then. One storage message at most. */
+  function persist({ quiet = false } = {}) {
+    view.savePending = false;
     try {
-      store.write(SESSION_KEY, JSON.stringify(session));
-      view.storageWarned = false;
+      save();
     } catch (err) {
-      if (view.storageWarned) return;
-      view.storageWarned = true;
-      const why = err instanceof StorageError && err.kind === "full" ? "l'espace d'enregistrement est plein"
-        : "l'enregistrement est désactivé sur ce navigateur";
-      alerts.show(`La séance n'a pas pu être gardée sur cet appareil (${why}) : si vous rechargez la page, les `
-        + "réponses retenues seront perdues. Exportez l'évaluation consolidée pour les garder.");
+      if (!(isFull(err) && makeRoom())) {
+        if (quiet) { view.savePending = true; return; }
+        if (view.storageAlert?.isConnected) return;
+        const why = isFull(err) ? "l'espace d'enregistrement est plein"
+          : "l'enregistrement est désactivé sur ce navigateur";
+        view.storageAlert = alerts.show(`La séance n'a pas pu être gardée sur cet appareil (${why}) : si vous `
+          + "rechargez la page, les derniers fichiers ajoutés et les réponses retenues seront perdus. Retirez les "
+          + "fichiers mis de côté, ou exportez l'évaluation consolidée pour la garder.");
+        return;
+      }
     }
+    view.storageAlert?.remove();
+    view.storageAlert = null;
+  }
+
+  /** Files the last merge set aside, with the engine's reason, that the session still keeps in full. */
+  function setAside() {
+    const data = view.data;
+    if (!data) return [];
+    return session.files.filter((f) => typeof f.text === "string" && !data.files.includes(f.name))
+      .map((f) => ({ f, reason: data.notes.find((n) => n.file === f.name && n.level === "refused")?.message }))
+      .filter(({ reason }) => reason);
+  }
+
+  /** A set-aside file stays listed (name, reason, its remove button), without its text. */
+  function slim({ f, reason }) {
+    const index = session.files.indexOf(f);
+    if (index >= 0) {
+      session.files[index] = { name: f.name, source: f.source, size: f.size ?? f.text.length, refused: reason };
+    }
+  }
+
+  /** The session does not fit in storage: drop the text of set-aside files, largest first, until it does. */
+  function makeRoom() {
+    for (const item of setAside().sort((a, b) => b.f.text.length - a.f.text.length)) {
+      slim(item);
+      try {
+        save();
+        return true;
+      } catch (err) {
+        if (!isFull(err)) return false;
+      }
+    }
+    return false;
+  }
+
+  /** A file the engine refuses for its size can never be merged: its text is not worth keeping. */
+  function slimOversized() {
+    const big = setAside().filter(({ f }) => (f.size ?? 0) >= READ_LIMIT - 1 || f.text.length >= READ_LIMIT);
+    big.forEach(slim);
+    return big.length > 0;
   }
 
   function touch() {
@@ -99,7 +161,7 @@ function main(root) {
 
   function changed(delay = 0) {
     view.edited = true; // from now on, a saved consolidated assessment follows the session
-    persist();
+    persist({ quiet: root.dataset.state === "ready" });
     touch();
     clearTimeout(view.timer);
     view.timer = setTimeout(merge, delay);
@@ -113,11 +175,12 @@ function main(root) {
     view.busy = true;
     const seq = view.changes;
     try {
-      if (!session.files.length) {
+      const files = session.files.filter((f) => typeof f.text === "string");
+      if (!files.length) {
         view.data = null; view.merged = null; view.scores = null;
       } else {
         const data = await engine.call("consolidate", {
-          files: session.files.map(({ name, text }) => ({ name, text })),
+          files: files.map(({ name, text, size }) => ({ name, text, size })),
           show_names: session.showNames, agreed: session.agreed,
         });
         const merged = data.consolidated;
@@ -130,17 +193,44 @@ function main(root) {
         const scored = await engine.call("score", { assessment: consolidatedAssessment() });
         view.scores = scored.scores;
         $("[data-results]").innerHTML = scored.html; // HTML built and escaped by the Python package
+        if (slimOversized()) view.savePending = true;
         // Only after a change here: merely opening the page must not overwrite what the Évaluer page did.
         if (session.saved && view.edited) saveConsolidated(false);
       }
+      view.failed = false;
+      view.troubleAlert?.remove();
+      view.troubleAlert = null;
+      delete root.dataset.failed;
       render();
-      root.dataset.merged = String(seq); // tests wait for merged === changes
     } catch (err) {
-      alerts.show(`La synthèse a échoué : ${err.message}`);
+      // The session (files, agreed answers) is untouched; every file stays listed, and removable.
+      view.data = null; view.merged = null; view.scores = null;
+      view.failed = true;
+      root.dataset.failed = "true";
+      $("[data-results]").replaceChildren();
+      render();
+      // An engine that stopped says so itself, and restarts: the merge runs again once it is ready.
+      if (root.dataset.state === "ready") {
+        showTrouble(`La synthèse n'a pas pu être faite : ${trouble(err)}. Les fichiers et les réponses retenues `
+          + "restent gardés : elle sera refaite au prochain changement, ou avec « Réessayer ». Si cela se répète, "
+          + "retirez le dernier fichier ajouté, ou rechargez la page.");
+      }
     } finally {
+      root.dataset.merged = String(seq); // tests wait for merged === changes (and read data-failed)
       view.busy = false;
+      if (view.savePending) persist();
       if (view.again) { view.again = false; merge(); }
     }
+  }
+
+  /** One message for a failed merge, replaced by the next one, removed once a merge succeeds. */
+  function showTrouble(text) {
+    view.troubleAlert?.remove();
+    const p = alerts.show(text);
+    const retry = el("button", { type: "button", class: "cap-alert-close", "data-retry": "", text: "Réessayer" });
+    retry.addEventListener("click", () => { touch(); merge(); });
+    p.insertBefore(retry, p.lastElementChild);
+    view.troubleAlert = p;
   }
 
   function accepted() { return view.data ? view.data.files.length : 0; }
@@ -172,7 +262,15 @@ function main(root) {
       const notes = data ? data.notes.filter((n) => n.file === f.name) : [];
       const status = el("td");
       let state = "waiting";
-      if (!data) {
+      if (typeof f.text !== "string") { // set aside earlier; only its name and the reason are kept
+        state = "refused";
+        status.append(el("strong", { class: "cap-refused", text: "✗ Mis de côté" }),
+          el("span", { class: "cap-note cap-note-refused", text: `Raison : ${f.refused}` }),
+          el("span", { class: "cap-note", text: "Seul son nom est gardé sur cet appareil." }));
+      } else if (view.failed) {
+        state = "failed";
+        status.append("Pas encore lu : voir le message en haut de la page.");
+      } else if (!data) {
         status.append(root.dataset.state === "error" ? "Le moteur de calcul n'a pas démarré."
           : "En attente du moteur de calcul…");
       } else if (kept >= 0) {
@@ -202,7 +300,10 @@ function main(root) {
     const total = session.files.length;
     const summary = $("[data-files-summary]");
     if (!total) summary.textContent = "Aucun fichier pour l'instant.";
-    else if (!data) summary.textContent = `${total} fichier(s) en attente de lecture.`;
+    else if (view.failed) summary.textContent = `${total} fichier(s) : la synthèse n'a pas pu être faite.`;
+    else if (!data && session.files.some((f) => typeof f.text === "string")) {
+      summary.textContent = `${total} fichier(s) en attente de lecture.`;
+    } else if (!data) summary.textContent = `Aucun participant dans la synthèse ; ${total} fichier(s) mis de côté.`;
     else {
       const refused = total - accepted();
       summary.textContent = `${accepted()} participant(s) dans la synthèse`
@@ -212,7 +313,10 @@ function main(root) {
 
   async function addFiles(fileList) {
     touch(); // the page is not current until these files are merged
-    await addReadFiles(fileList, session.files, alerts, { source: "file" });
+    for (const file of Array.from(fileList || [])) {
+      // One at a time, so that each keeps its real size: the engine names it when a file is too large.
+      await addReadFiles([file], session.files, alerts, { source: "file", size: file.size });
+    }
     changed();
   }
 
@@ -414,6 +518,8 @@ function main(root) {
   }
 
   function renderCards() {
+    // A redraw replaces the "Discuter" buttons: one that had the focus (the meeting closed on it) keeps it.
+    const focused = document.activeElement?.closest?.("[data-dyn] [data-discuss]")?.dataset.discuss;
     for (const [cid, card] of cards) {
       const st = stats(cid);
       card.dataset.proposed = st.proposed === null ? "" : String(st.proposed);
@@ -433,6 +539,7 @@ function main(root) {
           el("div", { class: "cap-buttons" }, discuss));
       }
       $("[data-dyn]", card).replaceChildren(...parts);
+      if (cid === focused) discuss.focus({ preventScroll: true });
     }
   }
 
@@ -651,7 +758,7 @@ function main(root) {
       const { text } = await engine.call("export", { assessment: consolidatedAssessment() });
       download(`${fileStem()}.json`, text);
     } catch (err) {
-      alerts.show(`Export impossible : ${err.message}`);
+      alerts.show(`Export impossible : ${trouble(err)}.`);
     }
   }
 
@@ -661,7 +768,7 @@ function main(root) {
       const { html } = await engine.call("report", { assessment: consolidatedAssessment(), summary: false });
       printHtml($("[data-print-frame]"), html);
     } catch (err) {
-      alerts.show(`Impression impossible : ${err.message}`);
+      alerts.show(`Impression impossible : ${trouble(err)}.`);
     }
   }
 
@@ -726,7 +833,7 @@ function main(root) {
       $("[data-anon-box]").hidden = false;
       $("[data-anon-preview] caption").scrollIntoView({ block: "nearest" });
     } catch (err) {
-      alerts.show(`Export anonymisé impossible : ${err.message}`);
+      alerts.show(`Export anonymisé impossible : ${trouble(err)}.`);
     }
   }
 
