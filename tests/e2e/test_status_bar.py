@@ -55,3 +55,21 @@ def test_a_failed_write_says_so_in_the_bar(page, server) -> None:
     page.evaluate(FILL_STORAGE)
     page.locator('input[name="ID-PROJ-02"][value="3"]').check()
     assert "Non enregistré : l'espace est plein" in page.inner_text("[data-save-status]")
+
+
+def test_results_tables_fit_a_360_px_phone(browser, server) -> None:
+    """No column of the scores or the gaps hides off screen: rows become blocks, values named."""
+    page = new_page(browser, server, viewport={"width": 360, "height": 780})
+    open_assessment(page, server)
+    page.click('[data-action="example"]')
+    wait_scored(page)
+    widths = page.evaluate("""() => [...document.querySelectorAll('[data-results] table')]
+        .map(t => [t.className, t.scrollWidth, t.parentElement.clientWidth])""")
+    assert {name for name, _, _ in widths} >= {"cap-scores", "cap-gaps"}
+    for name, wide, room in widths:
+        assert wide <= room, f"{name}: {wide} px in {room} px"
+    assert page.is_visible("table.cap-scores td[data-label='Score']")
+    label = page.evaluate("""() => getComputedStyle(
+        document.querySelector("table.cap-scores td[data-label='Score']"), '::before').content""")
+    assert label.replace('"', "").startswith("Score :")
+    page.context.close()

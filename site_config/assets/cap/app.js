@@ -3,7 +3,7 @@
 import { createEngine } from "./engine.js";
 import { Store, StorageError, assessmentKey, flatten, mergeVersions, stampChanges } from "./storage.js";
 import { PlanEditor } from "./plan.js";
-import { READ_LIMIT, alertBox, download, frDate, now, printHtml, slug, uuid } from "./util.js";
+import { READ_LIMIT, alertBox, download, frDate, labelCells, now, printHtml, slug, uuid } from "./util.js";
 
 const root = document.getElementById("cap-app");
 const form = document.getElementById("cap-form");
@@ -388,6 +388,7 @@ async function rescore() {
 
 function render(data) {
   $("[data-results]").innerHTML = data.html; // HTML built and escaped by the Python package
+  $$("[data-results] table").forEach(labelCells); // narrow screens stack rows, each value named
   const overall = data.scores.overall.percent; // the engine's figure, only formatted here
   $("[data-bar-score]").textContent = overall === null ? "–"
     : `${overall.toLocaleString("fr-FR", { maximumFractionDigits: 1 })}\u202f%`;
