@@ -3,7 +3,7 @@
 import { createEngine } from "./engine.js";
 import { Store, StorageError, assessmentKey, flatten, mergeVersions, stampChanges } from "./storage.js";
 import { PlanEditor } from "./plan.js";
-import { READ_LIMIT, alertBox, download, frDate, labelCells, now, printHtml, slug, uuid } from "./util.js";
+import { READ_LIMIT, alertBox, download, el, frDate, labelCells, now, printHtml, slug, uuid } from "./util.js";
 
 const root = document.getElementById("cap-app");
 const form = document.getElementById("cap-form");
@@ -567,11 +567,8 @@ function clearAll() {
   clearAlerts();
   open(blank(), { stamps: {}, text: null });
   const msg = alertUser("Toutes vos données ont été effacées de cet appareil. ", "success");
-  const undo = document.createElement("button");
-  undo.type = "button";
-  undo.className = "md-button cap-small";
-  undo.dataset.action = "undo-clear";
-  undo.textContent = "Annuler l'effacement";
+  const undo = el("button", { type: "button", class: "md-button cap-small", "data-action": "undo-clear",
+    text: "Annuler l'effacement" });
   undo.addEventListener("click", () => {
     try {
       store.clearAll();
@@ -646,6 +643,7 @@ const planEditor = new PlanEditor({ root: $("[data-plan]"), engine, getAssessmen
   onChange: () => { save(); rescore(); }, onSave: () => save() });
 
 function start() {
+  document.documentElement.classList.add("cap-with-status"); // scroll padding for the bar in view
   if (store.status === "disabled") alertUser(new StorageError("disabled").message, "warning");
   if (store.status === "full") storageFailed(new StorageError("full"));
   if (navigator.storage?.persist && store.status !== "disabled") {
