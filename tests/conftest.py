@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,17 @@ def mini_sources() -> dict:
 @pytest.fixture(scope="session")
 def real() -> Questionnaire:
     return load(ROOT / "questionnaire")
+
+
+def set_path(data: dict | list, path: str, value: Any = None, delete: bool = False) -> None:
+    """Set (or delete) the field at a dotted path such as `scores.pillars.0.percent`; digits index lists."""
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    for k in keys[:-1]:
+        data = data[k]
+    if delete:
+        del data[keys[-1]]
+    else:
+        data[keys[-1]] = value
 
 
 def assessment(answers: dict, stype: str | None = "ACI", **extra) -> dict:

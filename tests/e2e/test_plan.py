@@ -79,7 +79,8 @@ def test_plan_from_answers_edited_kept_after_reload_csv_and_pdf(page, server, tm
     custom.locator('input[type="text"]').fill("Présidence")
     custom.locator('input[type="month"]').fill("2027-03")
     wait_scored(page)
-    page.wait_for_timeout(400)  # text is saved after a short pause
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('cap-en-ligne:a:')"
+                           " && localStorage.getItem(k).includes('2027-03'))")
 
     page.reload()
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)

@@ -7,7 +7,7 @@ import pytest
 
 from cap.aggregate import aggregate, anonymise, read_anonymous
 from cap.errors import AssessmentError
-from tests.conftest import assessment
+from tests.conftest import assessment, set_path
 
 
 def test_anonymised_export_holds_no_name_and_no_free_text(mini) -> None:
@@ -51,16 +51,6 @@ def test_an_anonymised_export_reads_back_as_written(mini) -> None:
     assert read_anonymous(copy.deepcopy(data), mini) == data
 
 
-def _set(data: dict, path: str, value, delete: bool = False) -> None:
-    keys = path.split(".")
-    for k in keys[:-1]:
-        data = data[k]
-    if delete:
-        del data[keys[-1]]
-    else:
-        data[keys[-1]] = value
-
-
 BAD = [
     ("scores.overall", float("nan"), "scores.overall"),
     ("scores.overall", float("inf"), "scores.overall"),
@@ -97,7 +87,7 @@ BAD = [
 @pytest.mark.parametrize(("path", "value", "field"), BAD, ids=[f"{p}={v!r}"[:40] for p, v, _ in BAD])
 def test_bad_anonymised_export_is_refused_naming_the_field(mini, path, value, field) -> None:
     data = _export(mini)
-    _set(data, path, value)
+    set_path(data, path, value)
     with pytest.raises(AssessmentError) as info:
         read_anonymous(data, mini)
     assert info.value.field == field
@@ -108,7 +98,7 @@ def test_bad_anonymised_export_is_refused_naming_the_field(mini, path, value, fi
                                   "questionnaire", "structure"])
 def test_anonymised_export_missing_a_part_is_refused(mini, path) -> None:
     data = _export(mini)
-    _set(data, path, None, delete=True)
+    set_path(data, path, delete=True)
     with pytest.raises(AssessmentError) as info:
         read_anonymous(data, mini)
     assert info.value.field == path

@@ -12,6 +12,7 @@ import yaml
 from cap.errors import QuestionnaireErrors
 from cap.load import from_sources
 from cap.validate import check_sources
+from tests.conftest import set_path
 
 CASES = yaml.safe_load((Path(__file__).parent / "bad_questionnaires.yaml").read_text(encoding="utf-8"))
 
@@ -24,14 +25,7 @@ def _apply(sources: dict[str, Any], file: str, path: str | None, value: Any, del
         else:
             sources[file] = value
         return
-    data = sources[file]
-    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
-    for k in keys[:-1]:
-        data = data[k]
-    if delete:
-        del data[keys[-1]]
-    else:
-        data[keys[-1]] = value
+    set_path(sources[file], path, value, delete)
 
 
 def test_mini_questionnaire_is_valid(mini_sources) -> None:

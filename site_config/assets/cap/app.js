@@ -51,14 +51,15 @@ function save() {
 /** Write the current assessment, merged field by field with what another tab may have stored
  *  since; returns false when the write failed (the user is told). */
 function persist() {
-  state.base = stampChanges(state.a, state.base, state.stamps);
+  let fields = stampChanges(state.a, state.base, state.stamps);
+  state.base = fields;
   try {
     let record = null;
     try { record = store.loadRecord(state.a.id); } catch { record = null; } // damaged: ours replaces it
-    if (record && record.text !== state.written) adopt(record);
+    if (record && record.text !== state.written && adopt(record)) fields = flatten(state.a);
     state.written = store.save(state.a, {}, state.stamps);
     store.current = state.a.id;
-    state.base = flatten(state.a);
+    state.base = fields;
     state.saved += 1;
     state.unsaved = false;
     root.dataset.saved = String(state.saved);

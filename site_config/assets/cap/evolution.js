@@ -3,8 +3,10 @@
 // Nothing is computed here; the DOM is built with textContent, engine HTML is escaped in Python.
 import { createEngine } from "./engine.js";
 import { Store } from "./storage.js";
-import { addReadFiles, alertBox, el, engineStatus, frDate, labelCells, printHtml, renderSaved, setupDrop, uniqueName }
-  from "./util.js";
+import {
+  addReadFiles, alertBox, el, engineStatus, engineTrouble, frDate, labelCells, printHtml, renderSaved, setupDrop,
+  showRetry, uniqueName,
+} from "./util.js";
 
 function main(root) {
   const $ = (selector, scope = root) => scope.querySelector(selector);
@@ -14,12 +16,7 @@ function main(root) {
   const engine = createEngine(root.dataset.base);
   const state = { files: [], data: null, changes: 0, busy: false, again: false, failed: false, troubleAlert: null };
 
-  /** Why a whole engine call failed, in French: the engine's own message when it gave one, never a technical one. */
-  function trouble(err) {
-    const technical = !err?.code || err.code === "engine" || err.code === "internal";
-    if (technical) return "le moteur de calcul a rencontré un problème";
-    return String(err.message).replace(/\.$/, "");
-  }
+  const trouble = engineTrouble;
 
   const payloadFiles = () => state.files.map(({ name, text, size }) => ({ name, text, size }));
 
@@ -68,12 +65,7 @@ function main(root) {
 
   /** One message for a failed comparison, replaced by the next one, removed once one succeeds. */
   function showTrouble(text) {
-    state.troubleAlert?.remove();
-    const p = alerts.show(text);
-    const retry = el("button", { type: "button", class: "cap-alert-close", "data-retry": "", text: "Réessayer" });
-    retry.addEventListener("click", () => { touch(); update(); });
-    p.insertBefore(retry, p.lastElementChild);
-    state.troubleAlert = p;
+    state.troubleAlert = showRetry(alerts, state.troubleAlert, text, () => { touch(); update(); });
   }
 
   function removeButton(name) {

@@ -6,8 +6,8 @@
 import { createEngine } from "./engine.js";
 import { Store, StorageError } from "./storage.js";
 import {
-  addReadFiles, alertBox, download, el, engineStatus, frDate, labelCells, now, printHtml, READ_LIMIT, renderSaved,
-  setupDrop, slug, uniqueName, uuid,
+  addReadFiles, alertBox, download, el, engineStatus, engineTrouble, frDate, labelCells, now, printHtml, READ_LIMIT, renderSaved,
+  setupDrop, showRetry, slug, uniqueName, uuid,
 } from "./util.js";
 
 const SESSION_KEY = "cap-en-ligne:session";
@@ -35,12 +35,7 @@ function main(root) {
 
   // -- engine calls ----------------------------------------------------------------------------------
 
-  /** Why a whole engine call failed, in French: the engine's own message when it gave one, never a technical one. */
-  function trouble(err) {
-    const technical = !err?.code || err.code === "engine" || err.code === "internal";
-    if (technical) return "le moteur de calcul a rencontré un problème";
-    return String(err.message).replace(/\.$/, "");
-  }
+  const trouble = engineTrouble;
 
   // -- labels --------------------------------------------------------------------------------------
 
@@ -225,12 +220,7 @@ function main(root) {
 
   /** One message for a failed merge, replaced by the next one, removed once a merge succeeds. */
   function showTrouble(text) {
-    view.troubleAlert?.remove();
-    const p = alerts.show(text);
-    const retry = el("button", { type: "button", class: "cap-alert-close", "data-retry": "", text: "Réessayer" });
-    retry.addEventListener("click", () => { touch(); merge(); });
-    p.insertBefore(retry, p.lastElementChild);
-    view.troubleAlert = p;
+    view.troubleAlert = showRetry(alerts, view.troubleAlert, text, () => { touch(); merge(); });
   }
 
   function accepted() { return view.data ? view.data.files.length : 0; }

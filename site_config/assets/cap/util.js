@@ -61,6 +61,24 @@ export function alertBox(box) {
   };
 }
 
+/** Why a whole engine call failed, in French: the engine's own message when it gave one, never a
+ *  technical one ("engine", "internal" or no code). */
+export function engineTrouble(err) {
+  const technical = !err?.code || err.code === "engine" || err.code === "internal";
+  if (technical) return "le moteur de calcul a rencontré un problème";
+  return String(err.message).replace(/\.$/, "");
+}
+
+/** An alert with a "Réessayer" button; it replaces `previous` (the page's last such alert). */
+export function showRetry(alerts, previous, text, onRetry) {
+  previous?.remove();
+  const p = alerts.show(text);
+  const retry = el("button", { type: "button", class: "cap-alert-close", "data-retry": "", text: "Réessayer" });
+  retry.addEventListener("click", onRetry);
+  p.insertBefore(retry, p.lastElementChild);
+  return p;
+}
+
 /** Read picked or dropped files as text, each at most READ_LIMIT bytes. */
 async function readFiles(fileList) {
   const out = [];
