@@ -100,8 +100,10 @@ def from_sources(sources: dict[str, Any]) -> Questionnaire:
                      for o in sources["offers.yaml"]["offers"]),
         registers=tuple(Register(r["id"], r["title"], r["description"]) for r in ind["registers"]),
         indicators=tuple(Indicator(i["id"], i["label"], i["definition"], i["unit"], i["period"], i["register"],
-                                   i["type"], i.get("numerator", ""), i.get("denominator", ""))
+                                   i["type"], i.get("numerator", ""), i.get("denominator", ""),
+                                   i.get("source", ""), i.get("nature", ""))
                          for i in ind.get("indicators", [])),
+        activities=tuple(Labelled(t["id"], t["label"]) for t in sources["structure_types.yaml"].get("activities", [])),
         id_changes=tuple(IdChange(c["version"], c["old"], c.get("new") or "", c.get("note", ""))
                          for c in meta.get("id_changes", [])),
     )
@@ -127,6 +129,8 @@ def _criterion(c: dict[str, Any], theme_id: str, pillar_id: str) -> Criterion:
         applies_to=tuple(c.get("applies_to") or ()), applies_note=c.get("applies_note") or "",
         regulatory=c.get("regulatory", False), checked=c.get("checked") or "",
         legal=tuple(LegalRef(r["text"], r.get("url") or "") for r in c.get("legal") or ()),
+        easy_answers=tuple(c.get("easy_answers") or ()), actions=tuple(c.get("actions") or ()),
+        audience=c.get("audience") or "",
         theme_id=theme_id, pillar_id=pillar_id,
     )
 

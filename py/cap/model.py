@@ -32,7 +32,7 @@ class Criterion:
     id: str
     question: str
     why: str
-    easy_read: str
+    easy_read: str  # the "version simplifiée" of the question
     levels: tuple[Level, ...]
     evidence: tuple[str, ...]
     offers: tuple[str, ...]
@@ -45,6 +45,9 @@ class Criterion:
     regulatory: bool = False
     checked: str = ""  # date the rule (and its legal references) was last checked
     legal: tuple[LegalRef, ...] = ()
+    easy_answers: tuple[str, ...] = ()  # simplified texts of levels 1 to 4 (empty: none written)
+    actions: tuple[str, ...] = ()  # actions in verbs to reach target levels 2, 3, 4 (empty: none written)
+    audience: str = ""  # "direction": back-office, an employee on a pathway may not see it
     theme_id: str = ""
     pillar_id: str = ""
 
@@ -54,6 +57,10 @@ class Criterion:
 
     def descriptor(self, level: int) -> str:
         return self.levels[level - 1].text
+
+    def action(self, target: int) -> str:
+        """The action in verbs that leads to `target` (2 to 4); empty when none is written."""
+        return self.actions[target - 2] if self.actions and 2 <= target <= 4 else ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,8 @@ class Indicator:
     type: str  # "count" or "rate"
     numerator: str = ""
     denominator: str = ""
+    source: str = ""  # where a structure finds the figure (ASP extranet, plateforme de l'inclusion, comptes…)
+    nature: str = ""  # "realisation" (what was done) or "resultat" (what it achieved); empty: not tagged
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,14 @@ class Questionnaire:
     registers: tuple[Register, ...]
     indicators: tuple[Indicator, ...]
     id_changes: tuple[IdChange, ...] = field(default=())
+    activities: tuple[Labelled, ...] = field(default=())  # e.g. services à la personne, formation
+
+    def profile_label(self, profile_id: str | None) -> str:
+        """The label of a structure type or an activity."""
+        for t in self.structure_types + self.activities:
+            if t.id == profile_id:
+                return t.label
+        return profile_id or "Type non précisé"
 
     @cached_property
     def themes(self) -> tuple[Theme, ...]:

@@ -186,6 +186,12 @@ class _Checker:
         for type_id, item in self.ids(file, self.listed(file, data, "types"),
                                       re.compile(r"^[A-Z]{2,5}$"), seen, "types"):
             self.text(file, item, "label", type_id)
+        if "activities" in data:  # optional: activities any type may run (services à la personne, formation…)
+            for act_id, item in self.ids(file, self.items(file, data["activities"], None, "activities"),
+                                         re.compile(r"^[A-Z][A-Z_]{1,19}$"), seen, "activities"):
+                self.text(file, item, "label", act_id)
+        for key in sorted(set(data) - {"kind", "types", "activities"}, key=str):
+            self.fail(file, None, key, "champ inconnu (attendu : types, activities)")
         return set(seen)
 
     def check_offers(self) -> set[str]:
@@ -220,6 +226,9 @@ class _Checker:
             register = item.get("register")
             if not isinstance(register, str) or register not in registers:
                 self.fail(file, ind_id, "register", f"registre inconnu : {item.get('register')!r}")
+            self.text(file, item, "source", ind_id, required=False)
+            if "nature" in item and item["nature"] not in ("realisation", "resultat"):
+                self.fail(file, ind_id, "nature", f"doit valoir « realisation » ou « resultat » (trouvé : {item['nature']!r})")
             kind = item.get("type")
             if kind not in ("count", "rate"):
                 self.fail(file, ind_id, "type", f"doit valoir « count » ou « rate » (trouvé : {kind!r})")
@@ -268,8 +277,9 @@ class _Checker:
 
     def check_criterion(self, file: str, cid: str, crit: dict[str, Any], types: set[str], offers: set[str],
                         registers: set[str], questions: dict[str, str]) -> None:
-        known = {"id", "question", "why", "easy_read", "levels", "evidence", "requirement", "weight", "core",
-                 "applies_to", "applies_note", "offers", "refs", "regulatory", "checked", "legal"}
+        known = {"id", "question", "why", "easy_read", "easy_answers", "actions", "audience", "levels", "evidence",
+                 "requirement", "weight", "core", "applies_to", "applies_note", "offers", "refs", "regulatory",
+                 "checked", "legal"}
         for key in sorted(set(crit) - known, key=str):
             self.fail(file, cid, key, "champ inconnu")
         question = self.text(file, crit, "question", cid)
@@ -280,6 +290,10 @@ class _Checker:
             questions[key] = cid
         self.text(file, crit, "why", cid)
         self.text(file, crit, "easy_read", cid)
+        self.check_texts(file, cid, crit, "easy_answers", 4, "une réponse simplifiée par niveau, de 1 à 4")
+        self.check_texts(file, cid, crit, "actions", 3, "une action pour viser chacun des niveaux 2, 3 et 4")
+        if "audience" in crit and crit["audience"] != "direction":
+            self.fail(file, cid, "audience", f"seule valeur possible : « direction » (trouvé : {crit['audience']!r})")
         self.check_levels(file, cid, crit.get("levels"))
         evidence = self.strings(file, crit.get("evidence"), cid, "evidence")
         if evidence and not 2 <= len(evidence) <= 4:
@@ -300,7 +314,7 @@ class _Checker:
             listed = self.strings(file, applies, cid, "applies_to")
             for t in listed:
                 if t not in types:
-                    self.fail(file, cid, "applies_to", f"type de structure inconnu : {t!r}")
+                    self.fail(file, cid, "applies_to", f"type de structure ou activité inconnu : {t!r}")
             if not listed:
                 self.fail(file, cid, "applies_to", "ne peut pas être vide (retirez le champ pour « tous les types »)")
             if core is True:
@@ -326,6 +340,19 @@ class _Checker:
                           "date de vérification de la règle (AAAA-MM-JJ)")
         elif checked is not None:
             self.fail(file, cid, "checked", "n'a de sens qu'avec regulatory: true ou des textes cités (legal)")
+
+    def check_texts(self, file: str, cid: str, crit: dict[str, Any], key: str, count: int, what: str) -> None:
+        """An optional list of exactly `count` distinct texts (simplified answers, actions in verbs)."""
+        if key not in crit:
+            return
+        texts = self.strings(file, crit[key], cid, key)
+        if len(texts) != count:
+            self.fail(file, cid, key, f"{count} textes attendus, {what} (trouvé : {len(texts)})")
+        for n, text in enumerate(texts):
+            if not text.strip() or len(text) > MAX_TEXT:
+                self.fail(file, cid, f"{key}[{n}]", "texte vide ou trop long")
+        if len({" ".join(t.lower().split()) for t in texts}) != len(texts):
+            self.fail(file, cid, key, "deux textes sont identiques")
 
     def check_levels(self, file: str, cid: str, levels: Any) -> None:
         items = self.items(file, levels, cid, "levels")
