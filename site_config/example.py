@@ -23,7 +23,7 @@ def _spread(cid: str) -> int:
 def example_assessment(q: Questionnaire) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for c in q.criteria:
-        if not c.applies("ACI"):
+        if not c.applies(("ACI",)):
             continue
         roll = _spread(c.id)
         base = PILLAR_BASE.get(c.pillar_id, 2)
@@ -38,7 +38,7 @@ def example_assessment(q: Questionnaire) -> dict[str, Any]:
         "questionnaire": {"id": q.id, "version": q.version},
         "id": "exemple-aci", "kind": "individual",
         "created": "2026-10-01T09:00:00Z", "updated": "2026-10-01T11:30:00Z",
-        "structure": {"name": "Atelier fictif des Trois Vallées (exemple)", "type": "ACI"},
+        "structure": {"name": "Atelier fictif des Trois Vallées (exemple)", "types": ["ACI"], "activities": []},
         "respondent": {"name": "", "role": "direction"},
         "answers": answers, "targets": {}, "importance": {},
         "indicators": {k: v for k, v in {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from cap.model import Questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
+# The real referential; CAP_QUESTIONNAIRE points elsewhere (a snapshot) while its files are being edited.
+REAL = Path(os.environ.get("CAP_QUESTIONNAIRE") or ROOT / "questionnaire")
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +29,7 @@ def mini_sources() -> dict:
 
 @pytest.fixture(scope="session")
 def real() -> Questionnaire:
-    return load(ROOT / "questionnaire")
+    return load(REAL)
 
 
 def set_path(data: dict | list, path: str, value: Any = None, delete: bool = False) -> None:
@@ -41,9 +44,12 @@ def set_path(data: dict | list, path: str, value: Any = None, delete: bool = Fal
 
 
 def assessment(answers: dict, stype: str | None = "ACI", **extra) -> dict:
-    """A minimal valid cap-evaluation dict for tests."""
-    return {"format": "cap-evaluation", "format_version": 1, "questionnaire": {"id": "cap", "version": "2026.1"},
-            "id": extra.pop("id", "test-id"), "kind": "individual", "structure": {"name": "Test", "type": stype},
+    """A minimal valid cap-evaluation dict for tests (format 2: `stype` is the one type of the profile;
+    `activities=[…]` adds activities)."""
+    activities = extra.pop("activities", [])
+    return {"format": "cap-evaluation", "format_version": 2, "questionnaire": {"id": "cap", "version": "2026.1"},
+            "id": extra.pop("id", "test-id"), "kind": "individual",
+            "structure": {"name": "Test", "types": [stype] if stype else [], "activities": activities},
             "respondent": {"name": "", "role": "direction"},
             "answers": {k: ({"value": v} if not isinstance(v, dict) else v) for k, v in answers.items()},
             **extra}

@@ -6,4 +6,4 @@ Standard library only: the same code runs in CPython (CLI, site build) and in Py
 __version__ = "0.1.0"
 
 FORMAT = "cap-evaluation"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2

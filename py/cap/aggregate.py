@@ -8,24 +8,29 @@ from typing import Any
 
 from . import FORMAT, FORMAT_VERSION
 from .errors import AssessmentError
-from .model import Questionnaire
+from .model import LEGACY_TYPES, Questionnaire
 from .score import score
 
 ANONYMOUS_KIND = "anonymous"
 MAX_IDS = 2000  # pillars, themes or criteria in one export (formats.MAX_ANSWERS)
 MAX_ID = 60
 MAX_REGION = 60
+MAX_PROFILE = 30
 VALUES = (1, 2, 3, 4, "na", "dk")
 ROUNDING = 1e-6  # a mean of 100s may come out a hair above 100
 
 
 def anonymise(q: Questionnaire, assessment: dict[str, Any], region: str = "") -> dict[str, Any]:
-    """Only structure type, optional region, date, questionnaire version, scores and criterion values."""
+    """Only the structure's types and activities, optional region, date, questionnaire version, scores
+    and criterion values (no name, no comment, no plan)."""
     s = score(q, assessment)
+    profile = q.profile_of(assessment.get("structure"))
+    activities = {a.id for a in q.activities}
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION, "kind": ANONYMOUS_KIND,
         "questionnaire": {"id": q.id, "version": q.version},
-        "structure": {"type": (assessment.get("structure") or {}).get("type"), "region": region[:60]},
+        "structure": {"types": [i for i in profile if i not in activities],
+                      "activities": [i for i in profile if i in activities], "region": region[:60]},
         "date": str(assessment.get("updated") or "")[:10],
         "scores": {"overall": s["overall"]["percent"],
                    "pillars": {k: v["percent"] for k, v in s["pillars"].items()},
@@ -126,8 +131,12 @@ def read_anonymous(data: dict[str, Any], q: Questionnaire) -> dict[str, Any]:
         raise AssessmentError(f"Export anonymisé d'un autre questionnaire (« {qid} » au lieu de « {q.id} »).",
                               "questionnaire.id", code="questionnaire")
     qversion = _text(qref, "version", "questionnaire.version", 20)
-    structure = _object(data, "structure", "structure", {"type", "region"})
+    structure = _object(data, "structure", "structure", {"type", "types", "activities", "region"})
     stype = _text(structure, "type", "structure.type", MAX_ID, required=False)
+    types, activities = _ids(structure, "types"), _ids(structure, "activities")
+    if stype and not types and not activities:  # format 1: one type (SAP and OF became activities)
+        types, activities = ([stype], []) if stype not in LEGACY_TYPES else (
+            list(LEGACY_TYPES[stype][1]), list(LEGACY_TYPES[stype][2]))
     region = _text(structure, "region", "structure.region", MAX_REGION, required=False) or ""
     date = _text(data, "date", "date", 10, required=False) or ""
     scores = _object(data, "scores", "scores", {"overall", "pillars", "themes"})
@@ -150,10 +159,24 @@ def read_anonymous(data: dict[str, Any], q: Questionnaire) -> dict[str, Any]:
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION, "kind": ANONYMOUS_KIND,
         "questionnaire": {"id": qid, "version": qversion},
-        "structure": {"type": stype, "region": region}, "date": date,
+        "structure": {"types": types, "activities": activities, "region": region}, "date": date,
         "scores": {"overall": overall, "pillars": pillars, "themes": themes},
         "values": values,
     }
+
+
+def _ids(structure: dict[str, Any], key: str) -> list[str]:
+    """A list of type or activity ids (absent: empty)."""
+    value = structure.get(key)
+    if value is None:
+        return []
+    field = f"structure.{key}"
+    if not isinstance(value, list) or len(value) > MAX_PROFILE:
+        raise _bad(field, f"une liste d'identifiants ({MAX_PROFILE} au plus)", value)
+    for n, item in enumerate(value):
+        if not isinstance(item, str) or not item or len(item) > MAX_ID:
+            raise _bad(f"{field}[{n}]", "un identifiant (texte court)", item)
+    return list(dict.fromkeys(value))
 
 
 def _is_percent(value: Any) -> bool:
@@ -173,20 +196,27 @@ def _summary(values: list[float]) -> dict[str, Any]:
 
 
 def aggregate(q: Questionnaire, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Count by structure type; mean, median and quartiles per pillar and theme.
+    """Count by structure type and by activity; mean, median and quartiles per pillar and theme.
+
+    A structure with several types counts once in each of them (and once in `count`); one with
+    no type counts under "inconnu". Activities are counted the same way, without "inconnu".
 
     `items` are anonymised exports (checked by `read_anonymous`) or full assessments (scored
     here), already read. Whatever is not a percent of 0–100 is left out, so that no NaN or
     infinity ever reaches the statistics.
     """
     by_type: dict[str, int] = {}
+    by_activity: dict[str, int] = {}
     pillar_values: dict[str, list[float]] = {p.id: [] for p in q.pillars}
     theme_values: dict[str, list[float]] = {t.id: [] for t in q.themes}
     overall: list[float] = []
     for item in items:
-        stype = (item.get("structure") or {}).get("type")
-        stype = stype if isinstance(stype, str) and stype else "inconnu"
-        by_type[stype] = by_type.get(stype, 0) + 1
+        structure = item.get("structure") if isinstance(item.get("structure"), dict) else {}
+        types = [t for t in structure.get("types") or [] if isinstance(t, str) and t]
+        for stype in dict.fromkeys(types or ["inconnu"]):
+            by_type[stype] = by_type.get(stype, 0) + 1
+        for activity in dict.fromkeys(a for a in structure.get("activities") or [] if isinstance(a, str) and a):
+            by_activity[activity] = by_activity.get(activity, 0) + 1
         if item.get("kind") == ANONYMOUS_KIND:
             sc = item.get("scores") if isinstance(item.get("scores"), dict) else {}
             o = sc.get("overall")
@@ -207,6 +237,7 @@ def aggregate(q: Questionnaire, items: list[dict[str, Any]]) -> dict[str, Any]:
                 theme_values[tid].append(float(v))
     return {
         "count": len(items), "by_type": dict(sorted(by_type.items())),
+        "by_activity": dict(sorted(by_activity.items())),
         "overall": _summary(overall),
         "pillars": {pid: _summary(v) for pid, v in pillar_values.items()},
         "themes": {tid: _summary(v) for tid, v in theme_values.items()},

@@ -15,7 +15,7 @@ from .aggregate import anonymise
 from .compare import compare
 from .consolidate import check_set, consolidate
 from .errors import AssessmentError, CapError
-from .formats import dump, nesting_depth, read_assessment
+from .formats import dump, nesting_depth, read_and_migrate, read_assessment
 from .load import from_bundle
 from .model import Questionnaire
 from .plan import plan_csv, suggestions
@@ -53,11 +53,25 @@ def _size(entry: dict[str, Any]) -> int | None:
 
 
 def op_read(payload: dict[str, Any]) -> dict[str, Any]:
-    text = payload.get("text")
-    if not isinstance(text, str):
-        raise AssessmentError("Le fichier n'a pas pu être lu : aucun texte reçu.", code="not_json")
-    assessment, warnings = read_assessment(text, _q(), _size(payload))
-    return {"assessment": assessment, "warnings": warnings}
+    """A file the user opens (`text`, with its `size`) or an assessment the page stored (`assessment`),
+    checked and brought up to date: `{assessment, warnings, migration?}`.
+
+    `migration` is present only when the file was made with an older referential or format:
+    `{summary, changes: [{kind, old, new, note}], review: {id: kind}, from_version, to_version,
+    from_format, to_format}` (see `formats.read_and_migrate`). The assessment's `review` holds the
+    criteria to answer or check again; the page removes an id from it once the user answers it.
+    """
+    if isinstance(payload.get("assessment"), dict):
+        source: Any = payload["assessment"]
+    else:
+        source = payload.get("text")
+        if not isinstance(source, str):
+            raise AssessmentError("Le fichier n'a pas pu être lu : aucun texte reçu.", code="not_json")
+    assessment, warnings, migration = read_and_migrate(source, _q(), _size(payload))
+    reply: dict[str, Any] = {"assessment": assessment, "warnings": warnings}
+    if migration:
+        reply["migration"] = migration
+    return reply
 
 
 def op_catalogue(payload: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +122,7 @@ def _read_files(q: Questionnaire, payload: dict[str, Any]) -> tuple[Named, Notes
             notes.append({"file": name, "level": "refused", "message": unreadable})
             continue
         try:
-            a, warnings = read_assessment(text, q, _size(f))
+            a, warnings, migration = read_and_migrate(text, q, _size(f))
         except AssessmentError as exc:
             notes.append({"file": name, "level": "refused", "message": str(exc)})
             continue
@@ -118,6 +132,8 @@ def _read_files(q: Questionnaire, payload: dict[str, Any]) -> tuple[Named, Notes
                                      "Les autres fichiers sont pris en compte."})
             continue
         read.append((name, a))
+        if migration:
+            notes.append({"file": name, "level": "warning", "message": migration["summary"]})
         notes.extend({"file": name, "level": "warning", "message": w} for w in warnings)
     return read, notes
 

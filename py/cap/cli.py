@@ -1,4 +1,4 @@
-"""`python -m cap`: validate, score, report, plan, consolidate, compare, evolution, aggregate.
+"""`python -m cap`: validate, score, report, plan, migrate, consolidate, compare, evolution, aggregate.
 
 The promise: no traceback on any input, French messages, nothing lost. Library errors become one
 French line on stderr, in one place (`main`), with the exit codes of `EPILOG`. A file that cannot
@@ -25,7 +25,7 @@ from .aggregate import ANONYMOUS_KIND, aggregate, read_anonymous
 from .compare import compare
 from .consolidate import check_set, consolidate
 from .errors import CapError, QuestionnaireErrors
-from .formats import MAX_BYTES, parse_text, read_assessment
+from .formats import MAX_BYTES, dump, parse_text, read_and_migrate
 from .load import load
 from .model import Questionnaire
 from .plan import plan_csv, suggestions
@@ -153,25 +153,34 @@ def _read_bytes(path: str) -> bytes:
     return raw
 
 
-def _read(q: Questionnaire, path: str, anonymous: bool = False) -> dict[str, Any]:
+def _read(q: Questionnaire, path: str, anonymous: bool = False, summary: bool = False) -> dict[str, Any]:
     """One input file, checked; with `anonymous`, an anonymised export is accepted too.
 
     Raises `Unreadable` whatever goes wrong (the format reader's French message, or a reason for
-    an OS error, a nesting too deep, a huge number, bad UTF-8…); prints the reader's warnings.
+    an OS error, a nesting too deep, a huge number, bad UTF-8…); prints the reader's warnings and,
+    with `summary`, what the reading changed in an older file.
     """
+    return _read_migrated(q, path, anonymous, summary)[0]
+
+
+def _read_migrated(q: Questionnaire, path: str, anonymous: bool = False,
+                   summary: bool = False) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """`_read`, with the migration (`formats.read_and_migrate`) or None."""
     raw = _read_bytes(path)
     try:
         data = parse_text(raw)
         if anonymous and data.get("kind") == ANONYMOUS_KIND:
-            return read_anonymous(data, q)
-        assessment, warnings = read_assessment(data, q)
+            return read_anonymous(data, q), None
+        assessment, warnings, migration = read_and_migrate(data, q)
     except CapError as exc:
         raise Unreadable(path, str(exc)) from exc
     except Exception as exc:  # any other failure on one untrusted file is that file's, not the command's
         raise Unreadable(path, _read_reason(exc)) from exc
+    if summary and migration:
+        _err(f"{path} : mis à jour : {migration['summary']}")
     for w in warnings:
         _err(f"{path} : attention : {w}")
-    return assessment
+    return assessment, migration
 
 
 def _read_many(q: Questionnaire, paths: list[str], anonymous: bool = False) -> tuple[list[tuple[str, Any]], int]:
@@ -335,7 +344,7 @@ def _scores_json(s: dict[str, Any]) -> dict[str, Any]:
 def cmd_score(args: argparse.Namespace) -> int:
     from . import fmt
     q = _questionnaire(args)
-    s = score(q, _read(q, args.file))
+    s = score(q, _read(q, args.file, summary=True))
     if args.json:
         _out(_json(_scores_json(s)))
         return EXIT_OK
@@ -353,7 +362,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     _check_outputs(args, [args.output], [args.file])
     q = _questionnaire(args)
-    a = _read(q, args.file)
+    a = _read(q, args.file, summary=True)
     _write(report.summary_page(q, a) if args.summary else report.plan_page(q, a), args.output)
     return EXIT_OK
 
@@ -361,8 +370,20 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     _check_outputs(args, [args.output], [args.file])
     q = _questionnaire(args)
-    a = _read(q, args.file)
+    a = _read(q, args.file, summary=True)
     _write(plan_csv(q, a) if args.csv else _json(suggestions(q, a)), args.output)
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Write the file brought up to date (format and referential), and say what changed."""
+    _check_outputs(args, [args.output], [args.file])
+    q = _questionnaire(args)
+    a, migration = _read_migrated(q, args.file, summary=True)
+    if not migration:
+        _err(f"{args.file} : déjà à jour (format {a['format_version']}, référentiel {q.version}) : le fichier écrit "
+             "est le même, remis en forme.")
+    _write(dump(a), args.output)
     return EXIT_OK
 
 
@@ -387,7 +408,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from . import fmt
     q = _questionnaire(args)
-    result = compare(q, _read(q, args.old), _read(q, args.new))
+    result = compare(q, _read(q, args.old, summary=True), _read(q, args.new, summary=True))
     if args.json:
         _out(_json(result))
         return EXIT_OK
@@ -462,6 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="CSV pour tableur (UTF-8, séparateur « ; »)")
     p.add_argument("-o", "--output", metavar="FICHIER", help=out_help)
     p.set_defaults(func=cmd_plan)
+    p = command("migrate", "mettre un fichier d'évaluation à jour (format et version du référentiel)")
+    p.add_argument("file", metavar="fichier", help="fichier d'évaluation (JSON), jamais modifié")
+    p.add_argument("-o", "--output", metavar="FICHIER", help=out_help)
+    p.set_defaults(func=cmd_migrate)
     p = command("consolidate", "fusionner les évaluations des participants")
     p.add_argument("files", nargs="+", metavar="fichier", help=f"fichiers des participants ; {aside}")
     p.add_argument("-o", "--output", metavar="FICHIER", help=out_help)

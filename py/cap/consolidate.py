@@ -62,12 +62,17 @@ def _most_common(values: list[str]) -> str | None:
     return max(counts, key=lambda v: counts[v]) if counts else None  # max keeps the first of equals
 
 
-def common_structure(participants: list[dict[str, Any]]) -> dict[str, Any]:
-    """The structure the participants name most often (a few may have left name or type empty)."""
+def common_structure(q: Questionnaire, participants: list[dict[str, Any]]) -> dict[str, Any]:
+    """The structure the participants name most often (a few may have left the name empty), with
+    every type and activity any of them ticked: a criterion that concerns one part of a group
+    concerns the group, and the team can untick what does not fit."""
     structures = [p.get("structure") or {} for p in participants]
     names = [str(s.get("name") or "").strip() for s in structures]
-    stype = _most_common([s.get("type") or "" for s in structures])
-    out: dict[str, Any] = {"name": _most_common(names) or "", "type": stype}
+    profile = list(dict.fromkeys(i for s in structures for i in q.profile_of(s)))
+    kinds = {a.id for a in q.activities}
+    types = [i for i in profile if i not in kinds]
+    activities = [i for i in profile if i in kinds]
+    out: dict[str, Any] = {"name": _most_common(names) or "", "types": types, "activities": activities}
     region = _most_common([str(s.get("region") or "") for s in structures])
     if region:
         out["region"] = region
@@ -82,8 +87,8 @@ def consolidate(q: Questionnaire, participants: list[dict[str, Any]], show_names
     the team decided and wins over the proposal. Duplicates must be removed before (see `check_set`).
     """
     agreed = agreed or {}
-    structure = common_structure(participants)
-    merged = new_assessment(q, structure.get("type"), structure.get("name", ""), kind="consolidated")
+    structure = common_structure(q, participants)
+    merged = new_assessment(q, (), structure.get("name", ""), kind="consolidated")
     merged["structure"] = structure
     labels = []
     for n, p in enumerate(participants, start=1):
@@ -124,7 +129,7 @@ def check_set(q: Questionnaire, files: list[tuple[str, dict[str, Any]]]) -> dict
 
     `files` are (file name, read assessment). Same file twice → kept once; two versions of one
     participant's file (same id, other answers) → the most recent is kept; another structure or
-    another structure type → merged but flagged, since a participant may have typed it differently.
+    another structure profile → merged but flagged, since a participant may have ticked it differently.
     """
     kept: list[tuple[str, dict[str, Any]]] = []
     notes: list[dict[str, str]] = []
@@ -157,20 +162,20 @@ def check_set(q: Questionnaire, files: list[tuple[str, dict[str, Any]]]) -> dict
         if aid:
             by_id[aid] = len(kept)
         kept.append((name, a))
-    types: dict[str, str] = {}
+    profiles: dict[tuple[str, ...], str] = {}
     names = structure_names(a for _, a in kept)
     for _, a in kept:
-        stype = (a.get("structure") or {}).get("type")
-        if stype:
-            types.setdefault(stype, q.type_label(stype))
+        profile = q.profile_of(a.get("structure"))
+        if profile:
+            profiles.setdefault(tuple(sorted(profile)), " + ".join(q.profile_label(i) for i in profile))
     if len(names) > 1:
         listed = fmt.quoted(names.values())
         notes.append({"file": "", "level": "warning",
                       "message": f"Les fichiers nomment plusieurs structures ({listed}) : vérifiez qu'ils viennent "
                                  "tous de la même structure."})
-    if len(types) > 1:
-        listed = fmt.quoted(types.values())
+    if len(profiles) > 1:
+        listed = fmt.quoted(profiles.values())
         notes.append({"file": "", "level": "warning",
-                      "message": f"Les fichiers indiquent plusieurs types de structure ({listed}) : la synthèse "
-                                 "retient le plus fréquent, que vous pouvez changer."})
+                      "message": f"Les fichiers indiquent des profils de structure différents ({listed}) : la synthèse "
+                                 "retient tous les types et activités cochés, que vous pouvez changer."})
     return {"kept": kept, "notes": notes}

@@ -3,6 +3,11 @@
 A file is checked field by field; what cannot be read raises `AssessmentError` with a French
 message and the path of the field. Answers to ids the questionnaire does not know are kept
 under `unknown_answers` and reported, never dropped silently.
+
+Two migrations happen on reading, both reported by `read_and_migrate` as a short French summary:
+the format's (version 1 had one structure `type`; version 2 has `types` and `activities`) and the
+referential's (the questionnaire's `id_changes` since the version the file was made with: answers
+follow renamed and merged criteria, new, split, merged and reworded ones are flagged in `review`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 
 from . import FORMAT, FORMAT_VERSION
 from .errors import AssessmentError
-from .model import Questionnaire
+from .model import LEGACY_TYPES, Questionnaire
 
 MAX_BYTES = 2_000_000
 MAX_ANSWERS = 2000
@@ -41,25 +46,90 @@ STAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 KNOWN_KEYS = {"format", "format_version", "questionnaire", "id", "kind", "created", "updated", "structure",
               "respondent", "answers", "targets", "importance", "indicators", "plan", "participants",
-              "stats", "unknown_answers", "exported", "region"}
+              "stats", "unknown_answers", "exported", "region", "review"}
+MAX_PROFILE = 30  # types and activities of one structure
+# `review` flags: what the user should do about a criterion after a referential update.
+REVIEW_KINDS = {"added": "à répondre", "split": "à répondre", "merged": "à revoir", "reworded": "à revoir"}
+VERSION_RE = re.compile(r"^\d{4}\.\d+$", re.ASCII)
 
-# Earlier format versions and how to bring them to the next one. Version 1 is the first
-# published format, so nothing is registered yet; a future version 2 adds `1: _v1_to_v2`.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+def _profile_from_type(structure: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, Any]:
+    """A format 1 `structure` ({name, type}) as format 2 ({name, types, activities}), noting the change.
+
+    SAP and OF were types and are activities since the referential 2027.1 (see `LEGACY_TYPES`);
+    any other type becomes a list of one. Lists already there (a page that wrote them) are kept.
+    """
+    out = {k: v for k, v in structure.items() if k != "type"}
+    old = structure.get("type")
+    if "types" in structure or "activities" in structure or not isinstance(old, str) or not old:
+        out.setdefault("types", [])
+        out.setdefault("activities", [])
+        return out
+    if old in LEGACY_TYPES:
+        label, types, activities = LEGACY_TYPES[old]
+        out["types"], out["activities"] = list(types), list(activities)
+        if old == "SAP":
+            note = (f"Le type « {label} » est devenu une activité : précisez le mode (prestataire, mandataire ou "
+                    "mise à disposition) et cochez le vrai type de votre structure.")
+        else:
+            note = (f"Le type « {label} » est devenu une activité ; votre structure est classée « Autre structure "
+                    "de l'ESS » : cochez son vrai type.")
+        changes.append({"kind": "profile", "old": old, "new": ", ".join(types + activities), "note": note})
+    else:
+        out["types"], out["activities"] = [old], []
+        changes.append({"kind": "profile", "old": old, "new": old,
+                        "note": "Le profil de la structure accepte désormais plusieurs types et des activités "
+                                "(services à la personne, formation) : complétez-le si besoin."})
+    return out
+
+
+def _v1_to_v2(data: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Format 1 → 2: the structure's single `type` becomes the lists `types` and `activities`."""
+    structure = data.get("structure")
+    if isinstance(structure, dict):
+        data = {**data, "structure": _profile_from_type(structure, changes)}
+    return {**data, "format_version": 2}
+
+
+# Earlier format versions and how to bring them to the next one; each notes what it changed
+# for the user (`{kind, old, new, note}`) in the list it is given.
+MIGRATIONS: dict[int, Callable[[dict[str, Any], list[dict[str, Any]]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def version_key(version: Any) -> tuple[int, ...] | None:
+    """'2027.1' → (2027, 1), to compare referential versions; None for anything else."""
+    if not isinstance(version, str) or not VERSION_RE.match(version):
+        return None
+    return tuple(int(part) for part in version.split("."))
+
+
+def clear_review(assessment: dict[str, Any], criterion: str) -> dict[str, Any]:
+    """Remove the `review` flag of one criterion (the user answered it again); drop an empty map."""
+    review = assessment.get("review")
+    if isinstance(review, dict):
+        review.pop(criterion, None)
+        if not review:
+            del assessment["review"]
+    return assessment
 
 
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def new_assessment(q: Questionnaire, structure_type: str | None = None, name: str = "",
+def new_assessment(q: Questionnaire, profile: Any = (), name: str = "",
                    kind: str = "individual") -> dict[str, Any]:
+    """An empty assessment; `profile`: type and activity ids (one id alone is accepted)."""
     stamp = now_iso()
+    ids = [profile] if isinstance(profile, str) else list(profile or ())
+    activities = {a.id for a in q.activities}
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "questionnaire": {"id": q.id, "version": q.version},
         "id": str(uuid.uuid4()), "kind": kind, "created": stamp, "updated": stamp,
-        "structure": {"name": name, "type": structure_type}, "respondent": {"name": "", "role": None},
+        "structure": {"name": name, "types": [i for i in ids if i not in activities],
+                      "activities": [i for i in ids if i in activities]},
+        "respondent": {"name": "", "role": None},
         "answers": {}, "targets": {}, "importance": {}, "indicators": {}, "plan": [],
     }
 
@@ -294,10 +364,40 @@ def _integral(value: Any) -> Any:
     return value
 
 
+def _join(first: str, second: str, limit: int = MAX_LONG) -> str:
+    """Two texts one after the other; cut (with …) only if together they pass the limit."""
+    text = "\n".join(t for t in (first.strip(), second.strip()) if t)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _merge_answers(new: dict[str, Any] | None, old: dict[str, Any], old_id: str) -> dict[str, Any]:
+    """The answer of a criterion that absorbed `old_id`: the lower of the two levels (na, dk and
+    no answer are no level: the level there is wins; with none, the new criterion's answer, else
+    the old one's); comments and justifications joined, the old one named."""
+    new = new or {"value": None}
+    levels = [a["value"] for a in (new, old) if type(a.get("value")) is int]
+    if levels:
+        value: Any = min(levels)
+    else:
+        value = new.get("value") if new.get("value") is not None else old.get("value")
+    out: dict[str, Any] = {"value": value}
+    for key in ("comment", "justification"):
+        text = _join(new.get(key, ""), f"[{old_id}] {old[key]}" if old.get(key) else "")
+        if text:
+            out[key] = text
+    return out
+
+
 class _Reader:
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
         self.warnings: list[str] = []
+        self.changes: list[dict[str, Any]] = []  # what the migrations changed, for the summary
+        self.review: dict[str, str] = {}  # criterion → REVIEW_KINDS key, set by this reading
+        self.moved: dict[str, str] = {}  # gone id → the id its answer, target, importance and plan went to
+        self.file_version = ""  # the referential version the file names
+        self.file_format = FORMAT_VERSION
+        self.profile: tuple[str, ...] = ()
 
     def type_error(self, field: str, expected: str, value: Any) -> AssessmentError:
         found = {dict: "un objet", list: "une liste", str: "un texte", bool: "un booléen",
@@ -324,11 +424,13 @@ class _Reader:
 
     def read(self, data: dict[str, Any]) -> dict[str, Any]:
         self.check_header(data)
+        self.file_format = data["format_version"]
         data = self.migrate(data)
         out: dict[str, Any] = self.extras(data)
         out.update({"format": FORMAT, "format_version": FORMAT_VERSION})
         qref = self.obj(data, "questionnaire", "questionnaire")
-        out["questionnaire"] = {"id": self.q.id, "version": self.text(qref, "version", "questionnaire.version", 20)}
+        self.file_version = self.text(qref, "version", "questionnaire.version", 20)
+        out["questionnaire"] = {"id": self.q.id, "version": self.file_version}
         read_from = self.text(qref, "read_from", "questionnaire.read_from", 20)
         if read_from:
             out["questionnaire"]["read_from"] = read_from
@@ -342,13 +444,8 @@ class _Reader:
         out["updated"] = _stamp(self.text(data, "updated", "updated", 40), "updated") or out["created"]
         if "exported" in data:
             out["exported"] = _stamp(self.text(data, "exported", "exported", 40), "exported")
-        structure = self.obj(data, "structure", "structure")
-        stype = self.text(structure, "type", "structure.type", MAX_ID, default="") or None
-        if stype and stype not in {t.id for t in self.q.structure_types}:
-            self.warnings.append(f"Type de structure inconnu « {stype[:40]} » : tous les critères sont pris en compte.")
-        out["structure"] = {"name": self.text(structure, "name", "structure.name"), "type": stype or None}
-        if "region" in structure:
-            out["structure"]["region"] = self.text(structure, "region", "structure.region")
+        out["structure"] = self.structure(data)
+        self.profile = self.q.profile_of(out["structure"])
         respondent = self.obj(data, "respondent", "respondent")
         role = self.text(respondent, "role", "respondent.role") or None
         out["respondent"] = {"name": self.text(respondent, "name", "respondent.name"), "role": role or None}
@@ -357,6 +454,10 @@ class _Reader:
         out["importance"] = self.levels_map(data, "importance", (1, 2, 3))
         out["indicators"] = self.indicators(data)
         out["plan"] = self.plan(data)
+        review = self.read_review(data)
+        review.update(self.review)
+        if review:
+            out["review"] = {cid: review[cid] for cid in sorted(review, key=lambda c: self.q.order[c])}
         if kind == "consolidated":
             out["participants"] = self.participants(data)
             stats = data.get("stats", {})
@@ -409,13 +510,122 @@ class _Reader:
     def migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         version = data["format_version"]
         while version < FORMAT_VERSION:
-            data = MIGRATIONS[version](data)
+            data = MIGRATIONS[version](data, self.changes)
             version += 1
         return data
 
-    def renamed(self) -> dict[str, str]:
-        """Old id → new id ('' when removed), from the questionnaire's history."""
-        return {c.old: c.new for c in self.q.id_changes}
+    def structure(self, data: dict[str, Any]) -> dict[str, Any]:
+        """{name, types, activities, region?}; a single `type` (written by an older page) becomes the lists."""
+        structure = self.obj(data, "structure", "structure")
+        if "type" in structure and "types" not in structure and "activities" not in structure:
+            self.text(structure, "type", "structure.type", MAX_ID)
+            structure = _profile_from_type(structure, self.changes)
+        out: dict[str, Any] = {"name": self.text(structure, "name", "structure.name")}
+        known = self.q.profile_ids
+        unknown = []
+        for key in ("types", "activities"):
+            raw = structure.get(key) or []
+            field = f"structure.{key}"
+            if not isinstance(raw, list):
+                raise self.type_error(field, "une liste d'identifiants", raw)
+            if len(raw) > MAX_PROFILE:
+                raise AssessmentError(f"Trop d'éléments ({len(raw)}, {MAX_PROFILE} au plus)", field, code="too_big")
+            ids: list[str] = []
+            for n, item in enumerate(raw):
+                if not isinstance(item, str) or not item or len(item) > MAX_ID:
+                    raise self.type_error(f"{field}[{n}]", "un identifiant (texte court)", item)
+                if item not in ids:
+                    ids.append(item)
+                if item not in known:
+                    unknown.append(item)
+            out[key] = ids
+        if unknown:
+            listed = ", ".join(f"« {u[:40]} »" for u in unknown[:5])
+            self.warnings.append(f"Type ou activité inconnu de ce questionnaire, gardé sans effet : {listed}.")
+        if "region" in structure:
+            out["region"] = self.text(structure, "region", "structure.region")
+        return out
+
+    def read_review(self, data: dict[str, Any]) -> dict[str, str]:
+        """Flags left by an earlier update and not cleared yet; those of unknown criteria are dropped."""
+        raw = self.obj(data, "review", "review")
+        out = {}
+        for cid, kind in raw.items():
+            if kind not in REVIEW_KINDS:
+                raise AssessmentError(f"Marque de révision inconnue : {str(kind)[:20]!r} (attendu : "
+                                      + ", ".join(REVIEW_KINDS) + ")", _field(("review", cid)), code="types")
+            cid = self.moved.get(cid, cid)
+            if cid in self.q.criterion_by_id:
+                out[cid] = kind
+        return out
+
+    def pending_changes(self) -> list[tuple[Any, bool]]:
+        """The questionnaire's id changes to apply, in version order, each with whether the file
+        is older than it.
+
+        Renamed, merged and removed ids apply by id (a gone id is never reused), whatever the file's
+        version says. Flags (added, split, reworded, and merged when only the new id was answered)
+        need to know the file is older than the change: it names a referential version before it.
+        """
+        mine, current = version_key(self.file_version), version_key(self.q.version)
+        out = []
+        for n, change in enumerate(self.q.id_changes):
+            key = version_key(change.version) or ()
+            older = mine is not None and mine < key and (current is None or key <= current)
+            if older or change.kind in ("renamed", "merged", "removed"):
+                out.append((key, n, change, older))
+        return [(change, older) for _, _, change, older in sorted(out, key=lambda item: (item[0], item[1]))]
+
+    def applies_or_answered(self, cid: str, work: dict[str, Any], profile: tuple[str, ...]) -> bool:
+        criterion = self.q.criterion_by_id.get(cid)
+        return criterion is not None and (criterion.applies(profile) or (work.get(cid) or {}).get("value") is not None)
+
+    def follow_changes(self, work: dict[str, Any], unknown: dict[str, Any], profile: tuple[str, ...],
+                       from_aside: set[str]) -> list[str]:
+        """Apply `id_changes` to the answers by id (`work`), in place; return the "old → new" moves.
+
+        An answer already kept aside by an earlier reading (`from_aside`) that goes aside again is
+        not a change to report."""
+        moved = []
+        for change, older in self.pending_changes():
+            old, new, kind = change.old, change.new, change.kind
+            record = {"kind": kind, "old": old or None, "new": new or None, "note": change.note}
+            if kind in ("renamed", "merged", "removed"):
+                for gone, to in list(self.moved.items()):  # a chain: A → B, then B → C
+                    if to == old:
+                        self.moved[gone] = new
+                if old:
+                    self.moved[old] = new
+            if kind == "renamed":
+                if old in work:
+                    if new in work:
+                        unknown[old] = work.pop(old)
+                    else:
+                        work[new] = work.pop(old)
+                        moved.append(f"{old} → {new}")
+                        self.changes.append(record)
+            elif kind == "removed":
+                if old in work:
+                    unknown[old] = work.pop(old)
+                    if old not in from_aside:
+                        self.changes.append(record)
+            elif kind == "merged":
+                if old in work:
+                    work[new] = _merge_answers(work.get(new), work.pop(old), old)
+                    self.review[new] = "merged"
+                    self.changes.append(record)
+                elif older and (work.get(new) or {}).get("value") is not None:  # its scope grew: to check
+                    self.review[new] = "merged"
+                    self.changes.append(record)
+            elif kind in ("added", "split"):
+                if self.applies_or_answered(new, work, profile) and (work.get(new) or {}).get("value") is None:
+                    self.review.setdefault(new, kind)
+                    self.changes.append(record)
+            elif kind == "reworded":
+                if (work.get(old) or {}).get("value") is not None:
+                    self.review.setdefault(old, "reworded")
+                    self.changes.append(record)
+        return moved
 
     def entry(self, cid: str, ans: Any, field: str) -> dict[str, Any]:
         """One answer {value, comment, justification, agreed}, checked; an integral float level is an int."""
@@ -451,7 +661,6 @@ class _Reader:
         for key, entries in (("answers", raw), ("unknown_answers", aside)):
             if len(entries) > MAX_ANSWERS:
                 raise AssessmentError(f"Trop de réponses ({len(entries)}, {MAX_ANSWERS} au plus).", key, code="too_big")
-        renamed = self.renamed()
         cleaned = [(cid, self.entry(cid, ans, _field(("answers", cid)))) for cid, ans in raw.items()]
         cleaned += [(cid, self.entry(cid, ans, _field(("unknown_answers", cid)))) for cid, ans in aside.items()]
         clashes = [cid for cid in aside if cid in raw]
@@ -459,32 +668,30 @@ class _Reader:
             cleaned = [item for n, item in enumerate(cleaned) if n < len(raw) or item[0] not in raw]
             self.warnings.append("Réponses en double (dans « answers » et « unknown_answers ») : celles de « answers » "
                                  "sont gardées, les autres écartées : " + ", ".join(sorted(clashes)[:10]) + ".")
-        direct = {cid for cid, _ in cleaned if cid in self.q.criterion_by_id}
-        known: dict[str, Any] = {}
+        work = dict(cleaned)
+        from_aside = {cid for cid, _ in cleaned[len(raw):]}
         unknown: dict[str, Any] = {}
-        moved, restored = [], []
-        for n, (cid, clean) in enumerate(cleaned):
-            from_aside = n >= len(raw)
-            target = cid
-            if cid in renamed:
-                new = renamed[cid]
-                target = new if new and new not in direct else ""
-            criterion = self.q.criterion_by_id.get(target)
-            if criterion is None or target in known:
+        moved = self.follow_changes(work, unknown, self.profile, from_aside)
+        known: dict[str, Any] = {}
+        restored = []
+        for cid, clean in work.items():
+            criterion = self.q.criterion_by_id.get(cid)
+            if criterion is None:
                 unknown[cid] = clean
                 continue
-            if target != cid:
-                moved.append(f"{cid} → {target}")
-            elif from_aside:
+            if cid in from_aside:
                 restored.append(cid)
             if clean["value"] == "na" and criterion.core:
-                self.warnings.append(f"{target} : « non concerné » n'est pas possible sur un critère essentiel ; "
+                self.warnings.append(f"{cid} : « non concerné » n'est pas possible sur un critère essentiel ; "
                                      "la réponse est remise à « sans réponse » (la justification est gardée en commentaire).")
                 note = clean.pop("justification", "")
                 clean["value"] = None
                 if note:
-                    clean["comment"] = (clean.get("comment", "") + "\n" + note).strip()
-            known[target] = clean
+                    clean["comment"] = _join(clean.get("comment", ""), note)
+            known[cid] = clean
+        known = {cid: known[cid] for cid in sorted(known, key=lambda c: self.q.order[c])}
+        self.review = {self.moved.get(cid, cid): kind for cid, kind in self.review.items()}
+        self.review = {cid: kind for cid, kind in self.review.items() if cid in self.q.criterion_by_id}
         if moved:
             self.warnings.append("Critères renommés depuis la version du fichier : " + ", ".join(moved) + ".")
         if restored:
@@ -504,9 +711,13 @@ class _Reader:
             if type(value) is not int or value not in allowed:
                 raise AssessmentError(f"Valeur invalide : {str(value)[:20]!r} (de {allowed[0]} à {allowed[-1]} attendu)",
                                       _field((key, cid)), code="types")
-            if cid in self.q.criterion_by_id:
-                out[cid] = value
-        return out
+            out[cid] = value
+        for old, new in self.moved.items():  # targets and importance follow renamed and merged criteria
+            if old in out:
+                value = out.pop(old)
+                if new and new not in out and new not in raw:
+                    out[new] = value
+        return {cid: value for cid, value in out.items() if cid in self.q.criterion_by_id}
 
     def indicators(self, data: dict[str, Any]) -> dict[str, float]:
         raw = self.obj(data, "indicators", "indicators")
@@ -547,6 +758,8 @@ class _Reader:
             offers = item.get("offers", [])
             if not isinstance(offers, list) or not all(isinstance(o, str) and len(o) <= 60 for o in offers):
                 raise self.type_error(f"{field}.offers", "une liste d'identifiants d'offres", offers)
+            if self.moved.get(criterion):  # renamed or merged: the action follows
+                criterion = self.moved[criterion]
             clean = {
                 "id": self.text(item, "id", f"{field}.id", 100) or str(uuid.uuid4()),
                 "criterion": criterion,
@@ -554,6 +767,9 @@ class _Reader:
                 "owner": self.text(item, "owner", f"{field}.owner"),
                 "due": due, "status": status, "offers": offers,
             }
+            situation = self.text(item, "situation", f"{field}.situation", MAX_LONG)
+            if situation:
+                clean["situation"] = situation
             if "done_on" in item:
                 clean["done_on"] = _stamp(self.text(item, "done_on", f"{field}.done_on", 40), f"{field}.done_on")
             items.append(clean)
@@ -573,12 +789,15 @@ class _Reader:
         return out
 
 
-def read_assessment(data: dict[str, Any] | str | bytes, q: Questionnaire,
-                    size: int | None = None) -> tuple[dict[str, Any], list[str]]:
-    """Check and normalise an assessment; return it with the French warnings worth showing.
+def read_and_migrate(data: dict[str, Any] | str | bytes, q: Questionnaire,
+                     size: int | None = None) -> tuple[dict[str, Any], list[str], dict[str, Any] | None]:
+    """`read_assessment`, plus what the reading changed in an older file, or None when nothing did.
 
-    Raises `AssessmentError` (never another exception) for anything that is not a readable
-    assessment. `size`: the file's real size in bytes, when only its beginning was read.
+    The migration is `{"from_version", "to_version", "from_format", "to_format", "summary",
+    "changes", "review"}`: `summary` is a short French text for the user, `changes` the
+    `{kind, old, new, note}` that touched this file (the questionnaire's `id_changes`, and
+    `kind: "profile"` for the structure type that became a list), `review` the criteria flagged
+    by this reading ({id: "added" | "split" | "merged" | "reworded"}).
     """
     try:
         if isinstance(data, dict):
@@ -597,13 +816,74 @@ def read_assessment(data: dict[str, Any] | str | bytes, q: Questionnaire,
         raise AssessmentError(f"Fichier illisible : son contenu n'a pas pu être vérifié ({type(exc).__name__}).",
                               code="unreadable") from exc
     qref = result["questionnaire"]
+    older = False
     if qref["version"] != q.version:
         if qref["version"]:
             reader.warnings.insert(0, f"Évaluation faite avec la version {qref['version']} du questionnaire ; ce site "
                                       f"utilise la version {q.version}.")
             qref.setdefault("read_from", qref["version"])  # the earliest version the answers were given with
+            mine, current = version_key(qref["version"]), version_key(q.version)
+            older = mine is None or current is None or mine < current
         qref["version"] = q.version
-    return result, reader.warnings
+    migration = None
+    older = older or (not reader.file_version and bool(reader.changes))
+    if older or reader.changes:
+        migration = {"from_version": reader.file_version or None, "to_version": q.version,
+                     "from_format": reader.file_format, "to_format": FORMAT_VERSION,
+                     "summary": migration_summary(reader.file_version, q.version, reader.changes, reader.review, older),
+                     "changes": reader.changes, "review": dict(reader.review)}
+    return result, reader.warnings, migration
+
+
+def read_assessment(data: dict[str, Any] | str | bytes, q: Questionnaire,
+                    size: int | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Check and normalise an assessment; return it with the French warnings worth showing.
+
+    Raises `AssessmentError` (never another exception) for anything that is not a readable
+    assessment. `size`: the file's real size in bytes, when only its beginning was read.
+    An older file is brought up to date (see `read_and_migrate`, which also says what changed).
+    """
+    result, warnings, _ = read_and_migrate(data, q, size)
+    return result, warnings
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def migration_summary(from_version: str, to_version: str, changes: list[dict[str, Any]], review: dict[str, str],
+                      older: bool = True) -> str:
+    """The short French text a user reads after opening an older file."""
+    kinds = [c["kind"] for c in changes]
+    flags = list(review.values())
+    parts = []
+    merged = flags.count("merged")
+    new = flags.count("added") + flags.count("split")
+    reworded = flags.count("reworded")
+    renamed = kinds.count("renamed")
+    removed = kinds.count("removed")
+    if merged:
+        parts.append(_count(merged, "critère fusionné", "critères fusionnés") + " (à revoir)")
+    if new:
+        parts.append(_count(new, "nouveau critère", "nouveaux critères") + " (à répondre)")
+    if reworded:
+        parts.append(_count(reworded, "critère reformulé", "critères reformulés") + " (à revoir)")
+    if renamed:
+        parts.append(_count(renamed, "critère renommé", "critères renommés") + " (réponse reprise)")
+    if removed:
+        parts.append(_count(removed, "critère retiré", "critères retirés") + " (réponse conservée à part)")
+    lines = []
+    if older:
+        if from_version:
+            lines.append(f"Votre fichier a été créé avec le référentiel {from_version}.")
+        else:
+            lines.append("Votre fichier ne dit pas avec quelle version du référentiel il a été créé.")
+        lines.append(f"Il a été mis à jour vers {to_version} : " + ", ".join(parts) + "." if parts else
+                     f"Il a été mis à jour vers {to_version} ; aucune de vos réponses n'est touchée.")
+    elif parts:
+        lines.append("Votre fichier a été mis à jour : " + ", ".join(parts) + ".")
+    lines.extend(c["note"] for c in changes if c["kind"] == "profile")
+    return " ".join(lines)
 
 
 def dump(assessment: dict[str, Any]) -> str:

@@ -104,7 +104,8 @@ def from_sources(sources: dict[str, Any]) -> Questionnaire:
                                    i.get("source", ""), i.get("nature", ""))
                          for i in ind.get("indicators", [])),
         activities=tuple(Labelled(t["id"], t["label"]) for t in sources["structure_types.yaml"].get("activities", [])),
-        id_changes=tuple(IdChange(c["version"], c["old"], c.get("new") or "", c.get("note", ""))
+        id_changes=tuple(IdChange(c["version"], c.get("old") or "", c.get("new") or "", c.get("note") or "",
+                                  c.get("kind") or ("renamed" if c.get("new") else "removed"))
                          for c in meta.get("id_changes", [])),
     )
 

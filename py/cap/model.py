@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
+
+# Types of the format 1 files that became activities in the referential 2027.1: a file that
+# names one of them reads as these types and activities (and the user is asked to check).
+LEGACY_TYPES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    # old id: (its old label, types, activities)
+    "SAP": ("Services à la personne", ("ESS",), ("SAP_PRESTATAIRE", "SAP_MANDATAIRE", "SAP_MAD")),
+    "OF": ("Organisme de formation", ("ESS",), ("OF",)),
+}
 
 
 @dataclass(frozen=True)
@@ -51,9 +61,17 @@ class Criterion:
     theme_id: str = ""
     pillar_id: str = ""
 
-    def applies(self, structure_type: str | None) -> bool:
-        """True when the criterion concerns this structure type (an unknown type: all apply)."""
-        return not self.applies_to or not structure_type or structure_type in self.applies_to
+    def applies(self, profile: Iterable[str] | str | None) -> bool:
+        """True when the criterion concerns a structure of this profile: its `applies_to` is empty,
+        or the profile is empty, or ANY of the profile's types and activities is listed there.
+
+        `profile` is a collection of type and activity ids (see `Questionnaire.profile_of`); a
+        single id is accepted too."""
+        if not self.applies_to or not profile:
+            return True
+        if isinstance(profile, str):
+            return profile in self.applies_to
+        return any(p in self.applies_to for p in profile)
 
     def descriptor(self, level: int) -> str:
         return self.levels[level - 1].text
@@ -151,12 +169,24 @@ class Indicator:
     nature: str = ""  # "realisation" (what was done) or "resultat" (what it achieved); empty: not tagged
 
 
+ID_CHANGE_KINDS = ("renamed", "merged", "split", "reworded", "added", "removed")
+
+
 @dataclass(frozen=True)
 class IdChange:
+    """One change of the referential's ids, by the version that made it (meta.yaml `id_changes`).
+
+    renamed: `old` is gone, its answer moves to `new`. merged: `old` is gone, `new` takes the lower
+    of both answers (à revoir). split: `old` stays, `new` is new (à répondre). reworded: same id
+    (`old`), the answer stays (à revoir). added: `new` is new (à répondre), no `old`. removed: `old`
+    is gone, its answer is kept aside.
+    """
+
     version: str
-    old: str
+    old: str  # empty when a criterion was added
     new: str  # empty when the criterion was removed
     note: str = ""
+    kind: str = "renamed"
 
 
 @dataclass(frozen=True)
@@ -181,6 +211,40 @@ class Questionnaire:
             if t.id == profile_id:
                 return t.label
         return profile_id or "Type non précisé"
+
+    @cached_property
+    def profile_ids(self) -> frozenset[str]:
+        """Every type and activity id a profile may hold."""
+        return frozenset(t.id for t in self.structure_types + self.activities)
+
+    def profile_of(self, structure: Any) -> tuple[str, ...]:
+        """The known type and activity ids of an assessment's `structure` (empty: all criteria apply).
+
+        Reads the format 2 lists (`types`, `activities`) and, for a file the reader has not seen
+        yet (a stored assessment of format 1), the single `type` (SAP and OF as in `LEGACY_TYPES`).
+        Ids this questionnaire does not know are left out.
+        """
+        if not isinstance(structure, dict):
+            return ()
+        ids: list[str] = []
+        for key in ("types", "activities"):
+            value = structure.get(key)
+            if isinstance(value, list):
+                ids.extend(v for v in value if isinstance(v, str))
+        old = structure.get("type")
+        if not ids and isinstance(old, str) and old:
+            if old in LEGACY_TYPES and old not in self.profile_ids:
+                _, types, activities = LEGACY_TYPES[old]
+                ids.extend(types + activities)
+            else:
+                ids.append(old)
+        known = self.profile_ids
+        return tuple(dict.fromkeys(i for i in ids if i in known))
+
+    def profile_labels(self, structure: Any) -> list[str]:
+        """The labels of a structure's types, then its activities ("Type non précisé" when none)."""
+        ids = self.profile_of(structure)
+        return [self.profile_label(i) for i in ids] or ["Type non précisé"]
 
     @cached_property
     def themes(self) -> tuple[Theme, ...]:
@@ -219,6 +283,8 @@ class Questionnaire:
         for t in self.structure_types:
             if t.id == type_id:
                 return t.label
+        if type_id in LEGACY_TYPES:
+            return LEGACY_TYPES[type_id][0]
         return type_id or "Type non précisé"
 
     def role_label(self, role_id: str | None) -> str:

@@ -27,6 +27,8 @@ def _bar(summary: dict[str, Any]) -> str:
 def network_page(q: Questionnaire, result: dict[str, Any]) -> str:
     types = "".join(f"<tr><th scope=\"row\">{esc(q.type_label(t))}</th><td>{n}</td></tr>"
                     for t, n in result["by_type"].items())
+    activities = "".join(f"<tr><th scope=\"row\">{esc(q.profile_label(t))}</th><td>{n}</td></tr>"
+                         for t, n in (result.get("by_activity") or {}).items())
     rows = []
     for p in q.pillars:
         rows.append((p.title, result["pillars"][p.id], "pillar"))
@@ -37,9 +39,13 @@ def network_page(q: Questionnaire, result: dict[str, Any]) -> str:
         f'<td>{_bar(s)}</td></tr>' for title, s, cls in rows)
     html = (f'<h1>Résultats consolidés du réseau</h1><p>{result["count"]} évaluations, questionnaire {esc(q.id)} '
             f'version {esc(q.version)}. Score global médian : {fmt.percent(result["overall"]["median"])}.</p>'
-            f'<h2>Évaluations par type de structure</h2><table><thead><tr><th scope="col">Type</th>'
+            f'<h2>Évaluations par type de structure</h2><p>Une structure qui a plusieurs types (un groupe, par '
+            f'exemple) compte dans chacun : la somme peut dépasser le nombre d\'évaluations.</p>'
+            f'<table><thead><tr><th scope="col">Type</th>'
             f'<th scope="col">Nombre</th></tr></thead><tbody>{types}</tbody></table>'
-            f'<h2>Scores par pilier et par thème</h2><table><thead><tr><th scope="col">Pilier / thème</th>'
+            + (f'<h2>Évaluations par activité</h2><table><thead><tr><th scope="col">Activité</th>'
+               f'<th scope="col">Nombre</th></tr></thead><tbody>{activities}</tbody></table>' if activities else "")
+            + f'<h2>Scores par pilier et par thème</h2><table><thead><tr><th scope="col">Pilier / thème</th>'
             f'<th scope="col">n</th><th scope="col">Moyenne</th><th scope="col">Médiane</th><th scope="col">1er quartile</th>'
             f'<th scope="col">3e quartile</th><th scope="col">Répartition (0 à 100 %)</th></tr></thead><tbody>{body}</tbody></table>')
     return _page("Résultats consolidés du réseau", html)

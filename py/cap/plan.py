@@ -1,4 +1,10 @@
-"""Plan suggestions from the gaps (rule 7 of DESIGN.md), and the plan the structure keeps."""
+"""Plan suggestions from the gaps (rule 7 of DESIGN.md), and the plan the structure keeps.
+
+A suggestion's `action` is the criterion's action in verbs for the target level (`Criterion.action`;
+the next level's descriptor while none is written); its `situation` ("situation visée") is the
+target level's descriptor, shown apart from the action. `explain` says in words what the gap
+("écart") and the priority are.
+"""
 
 from __future__ import annotations
 
@@ -28,14 +34,45 @@ def suggestions(q: Questionnaire, assessment: dict[str, Any], scores: dict[str, 
         if not gap:
             continue
         value = entry["value"]
+        target = entry["target"]
         imp = importance.get(c.id, DEFAULT_IMPORTANCE)
+        priority = gap * c.weight * imp
         items.append({
             "criterion": c.id, "theme": c.theme_id, "pillar": c.pillar_id, "question": c.question,
-            "value": value, "target": entry["target"], "gap": gap, "weight": c.weight, "importance": imp,
-            "priority": gap * c.weight * imp, "objective": c.descriptor(value + 1), "offers": list(c.offers),
+            "value": value, "target": target, "gap": gap, "weight": c.weight, "importance": imp,
+            "priority": priority, "objective": c.descriptor(value + 1),
+            "action": c.action(target) or c.descriptor(value + 1), "situation": c.descriptor(target),
+            "explain": explain(value, target, gap, c.weight, imp, priority), "offers": list(c.offers),
         })
     items.sort(key=lambda s: (-s["priority"], q.order[s["criterion"]]))
     return {"suggestions": items, "clarify": clarify}
+
+
+def _n(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def explain(value: int, target: int, gap: int, weight: float, importance: int, priority: float) -> str:
+    """The gap and the priority in words, e.g. for a suggestion shown to the team."""
+    levels = "niveau" if gap == 1 else "niveaux"
+    return (f"Écart : {gap} {levels} entre aujourd'hui ({value}) et le niveau visé ({target}). "
+            f"Priorité {_n(priority)} = écart {gap} × poids du critère {_n(weight)} × importance pour vous "
+            f"{importance} (1 faible, 2 normale, 3 forte) : plus elle est haute, plus la suggestion vient tôt.")
+
+
+def situation_of(q: Questionnaire, assessment: dict[str, Any], item: dict[str, Any]) -> str:
+    """The "situation visée" of a plan item: the descriptor of its criterion's target level (the
+    structure's target, else the criterion's requirement); what the item holds when its criterion
+    is unknown (removed since) or when it has none."""
+    criterion = item.get("criterion")
+    c = q.criterion_by_id.get(criterion) if isinstance(criterion, str) else None
+    if c is not None:
+        targets = assessment.get("targets") or {}
+        target = targets.get(c.id, c.requirement)
+        if type(target) is int and 1 <= target <= 4:
+            return c.descriptor(target)
+    situation = item.get("situation")
+    return situation if isinstance(situation, str) else ""
 
 
 STATUS_LABELS = {"todo": "À faire", "doing": "En cours", "done": "Fait", "dropped": "Abandonné"}
@@ -50,8 +87,8 @@ def effective_plan(q: Questionnaire, assessment: dict[str, Any]) -> list[dict[st
         return kept
     dropped = {i.get("criterion") for i in plan if isinstance(i.get("criterion"), str)}
     return [
-        {"id": f"suggestion-{s['criterion']}", "criterion": s["criterion"], "action": s["objective"],
-         "owner": "", "due": "", "status": "todo", "offers": s["offers"]}
+        {"id": f"suggestion-{s['criterion']}", "criterion": s["criterion"], "action": s["action"],
+         "situation": s["situation"], "owner": "", "due": "", "status": "todo", "offers": s["offers"]}
         for s in suggestions(q, assessment)["suggestions"] if s["criterion"] not in dropped
     ]
 
@@ -68,7 +105,8 @@ def plan_csv(q: Questionnaire, assessment: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in ("Pilier", "Thème", "Critère", "Question", "Niveau actuel", "Niveau visé",
-                                            "Action", "Responsable", "Échéance", "Statut", "Offres à mobiliser")])
+                                            "Action", "Situation visée", "Responsable", "Échéance", "Statut",
+                                            "Offres à mobiliser")])
     scores = compute_scores(q, assessment)
     for item in effective_plan(q, assessment):
         criterion = item.get("criterion")
@@ -85,7 +123,8 @@ def plan_csv(q: Questionnaire, assessment: dict[str, Any]) -> str:
             c.id if c else _text(criterion), c.question if c else "",
             value if isinstance(value, int) else (q.scale.label(value) if value else ""),
             entry["target"] if entry else "",
-            _text(item.get("action")), _text(item.get("owner")), _month(item.get("due")),
+            _text(item.get("action")), situation_of(q, assessment, item), _text(item.get("owner")),
+            _month(item.get("due")),
             STATUS_LABELS.get(status, _text(status)) if isinstance(status, str) else _text(status),
             " ; ".join(safe_cell(o) for o in offers),
         ]

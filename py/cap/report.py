@@ -12,7 +12,7 @@ from typing import Any
 
 from . import fmt
 from .model import Questionnaire
-from .plan import STATUS_LABELS, suggestions
+from .plan import STATUS_LABELS, situation_of, suggestions
 from .score import indicator_values, score, strengths
 
 
@@ -143,13 +143,15 @@ def gaps_block(q: Questionnaire, plan: dict[str, Any], limit: int = 8) -> str:
         return "<p>Aucun écart avec le niveau visé pour les critères répondus.</p>"
     rows = "".join(
         f'<tr><th scope="row"><span class="cap-id">{esc(i["criterion"])}</span> {esc(i["question"])}</th>'
-        f'<td>{i["value"]}</td><td>{i["target"]}</td><td>{esc(i["objective"])}</td>'
+        f'<td>{i["value"]}</td><td>{i["target"]}</td><td>{esc(i["action"])}'
+        f'<span class="situation">Situation visée : {esc(i["situation"])}</span></td>'
         f'<td>{esc(", ".join(q.offer_by_id[o].title for o in i["offers"] if o in q.offer_by_id))}</td></tr>'
         for i in items)
     return ('<table class="cap-gaps"><caption>Écarts au niveau visé, par priorité</caption><thead><tr>'
             '<th scope="col">Critère</th><th scope="col">Niveau</th><th scope="col">Visé</th>'
-            '<th scope="col">Objectif (niveau suivant)</th><th scope="col">Offres</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table>')
+            '<th scope="col">Action proposée</th><th scope="col">Offres</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>'
+            f'<p class="cap-note">{GAP_NOTE}</p>')
 
 
 def clarify_block(q: Questionnaire, plan: dict[str, Any]) -> str:
@@ -228,6 +230,7 @@ tr.theme th { font-weight: normal; padding-left: 5mm; }
 .cap-actions th:nth-child(3) { width: 11%; }
 .cap-actions .due { display: block; }
 .cap-actions .meta { display: block; margin-top: 0.6mm; font-size: 8pt; line-height: 1.3; color: #444; }
+.cap-actions .situation, .cap-gaps .situation { display: block; margin-top: 0.6mm; font-size: 8.5pt; line-height: 1.3; font-style: italic; }
 .cap-actions.proposed td:nth-child(3) { font-style: italic; }
 .cap-scores { font-size: 8.5pt; }
 .cap-scores th, .cap-scores td { padding-top: 0.7mm; padding-bottom: 0.7mm; }
@@ -253,6 +256,9 @@ footer { margin-top: 6mm; font-size: 8.5pt; color: #555; }
 """
 
 
+GAP_NOTE = ("Écart : le nombre de niveaux entre la réponse d'aujourd'hui et le niveau visé. Les écarts sont classés "
+            "par priorité = écart × poids du critère × importance pour la structure (1 faible, 2 normale, "
+            "3 forte) ; à priorité égale, dans l'ordre du questionnaire.")
 PROPOSED = 8  # while the plan is empty, the printed plan proposes this many suggestions
 PROPOSED_LABEL = "Proposée"
 
@@ -260,7 +266,7 @@ PROPOSED_LABEL = "Proposée"
 def _head(q: Questionnaire, a: dict[str, Any], title: str) -> str:
     """The document's heading: what it is, for whom, from which assessment (a few lines, not a cover page)."""
     structure = a.get("structure") or {}
-    rows = [("Type", q.type_label(structure.get("type"))),
+    rows = [("Profil", ", ".join(q.profile_labels(structure))),
             ("Date de l'évaluation", fmt.date(a.get("updated"))),
             ("Questionnaire", f"{q.title}, version {q.version}")]
     if a.get("kind") == "consolidated":
@@ -288,11 +294,11 @@ def plan_items(q: Questionnaire, a: dict[str, Any], p: dict[str, Any]) -> tuple[
     plan = [i for i in a.get("plan") or [] if isinstance(i, dict)]
     kept = [i for i in plan if i.get("status") != "dropped"]
     if kept:
-        return kept, False, 0
+        return [{**i, "situation": situation_of(q, a, i)} for i in kept], False, 0
     dropped = {i.get("criterion") for i in plan if isinstance(i.get("criterion"), str)}
     fresh = [s for s in p["suggestions"] if s["criterion"] not in dropped]
-    items = [{"id": f"suggestion-{s['criterion']}", "criterion": s["criterion"], "action": s["objective"],
-              "owner": "", "due": "", "status": "proposed", "offers": s["offers"],
+    items = [{"id": f"suggestion-{s['criterion']}", "criterion": s["criterion"], "action": s["action"],
+              "situation": s["situation"], "owner": "", "due": "", "status": "proposed", "offers": s["offers"],
               "value": s["value"], "target": s["target"]} for s in fresh[:PROPOSED]]
     return items, True, len(fresh) - len(items)
 
@@ -320,12 +326,15 @@ def actions_table(q: Questionnaire, items: list[dict[str, Any]], proposed: bool 
         if proposed:
             about += f' · niveau {esc(i.get("value"))}, visé {esc(i.get("target"))}'
         offers = _offer_titles(q, i)
-        about = f'<span class="meta">{about}</span>' + (f'<span class="meta">Offres : {esc(offers)}</span>' if offers else "")
+        situation = i.get("situation") if isinstance(i.get("situation"), str) else ""
+        about = (f'<span class="meta">{about}</span>'
+                 + (f'<span class="situation">Situation visée : {esc(situation)}</span>' if situation else "")
+                 + (f'<span class="meta">Offres : {esc(offers)}</span>' if offers else ""))
         due = f'<span class="due">{esc(fmt.month(i.get("due")))}</span>' if i.get("due") else ""
         status = PROPOSED_LABEL if proposed else STATUS_LABELS.get(i.get("status") or "todo", i.get("status"))
         rows.append(f'<tr><td>{esc(i.get("action"))}{about}</td><td>{esc(i.get("owner"))}{due}</td>'
                     f'<td>{esc(status)}</td></tr>')
-    head = "Action proposée (objectif du niveau suivant)" if proposed else "Action"
+    head = "Action proposée" if proposed else "Action"
     caption = "Actions proposées, par priorité" if proposed else "Actions du plan de progrès"
     return (f'<table class="cap-actions{" proposed" if proposed else ""}"><caption>{caption}</caption><thead><tr>'
             f'<th scope="col">{head}</th><th scope="col">Responsable, échéance</th><th scope="col">Statut</th></tr>'
@@ -409,7 +418,7 @@ def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any], p: d
     for i in top:
         offers.extend(o for o in _offers(i) if o in q.offer_by_id and o not in offers)
     offer_line = ", ".join(esc(q.offer_by_id[o].title) for o in offers) or "aucune pour l'instant"
-    facts = (f'{esc(q.type_label(structure.get("type")))} · évaluation du {fmt.date(a.get("updated"))} · '
+    facts = (f'{esc(", ".join(q.profile_labels(structure)))} · évaluation du {fmt.date(a.get("updated"))} · '
              f'questionnaire {esc(q.version)}')
     return (f'<section class="summary"><h2>Synthèse — {esc(structure.get("name") or "Structure sans nom")}</h2>'
             f'<p class="facts">{facts}</p>{overall_block(s)}<div class="summary-grid">{radar(q, s)}'

@@ -31,7 +31,7 @@ def _mean(values: list[float]) -> float | None:
 def score(q: Questionnaire, assessment: dict[str, Any]) -> dict[str, Any]:
     """Scores of one assessment: overall, pillars (with completion), themes and criteria."""
     answers = assessment.get("answers") or {}
-    stype = (assessment.get("structure") or {}).get("type")
+    profile = q.profile_of(assessment.get("structure"))
     targets = assessment.get("targets") or {}
     criteria: dict[str, Any] = {}
     themes: dict[str, Any] = {}
@@ -44,7 +44,7 @@ def score(q: Questionnaire, assessment: dict[str, Any]) -> dict[str, Any]:
             weighted = weights = expected_sum = expected_w = 0.0
             scored = 0
             for c in theme.criteria:
-                applies = c.applies(stype)
+                applies = c.applies(profile)
                 ans = answers.get(c.id) or {}
                 value = ans.get("value")
                 level = numeric(ans)

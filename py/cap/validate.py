@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .errors import QuestionnaireError, QuestionnaireErrors
+from .model import ID_CHANGE_KINDS
 
 SHARED_FILES = ("meta.yaml", "scale.yaml", "structure_types.yaml", "offers.yaml", "indicators.yaml")
 ID_RE = re.compile(r"^[A-Z]{2,4}$")
@@ -412,20 +413,68 @@ class _Checker:
                           f"service-public.fr, europa.eu ou cnil.fr ; trouvé : {str(url)[:80]!r})")
 
     def check_id_changes(self, meta: dict[str, Any], seen: dict[str, str]) -> None:
+        """Each entry: {version, kind, old, new, note}. `kind` absent: renamed (or removed when
+        `new` is null), as the entries written before kinds existed.
+
+        renamed, merged, removed: `old` is gone from the referential (never reused), `new` exists
+        (null for removed). split: `old` and `new` both exist. reworded: `old` exists, `new` is null
+        or the same id. added: `old` is null, `new` exists. A gone id is gone once.
+        """
+        file = "meta.yaml"
         changes = meta.get("id_changes", [])
-        for n, change in enumerate(self.items("meta.yaml", changes, None, "id_changes")):
+        current = meta.get("version") if isinstance(meta.get("version"), str) else ""
+        gone: dict[str, int] = {}
+        for n, change in enumerate(self.items(file, changes, None, "id_changes")):
             field = f"id_changes[{n}]"
             old, new = change.get("old"), change.get("new")
-            if not isinstance(change.get("version"), str):
-                self.fail("meta.yaml", None, f"{field}.version", "version obligatoire")
-            if not isinstance(old, str) or not CRITERION_RE.match(old):
-                self.fail("meta.yaml", None, f"{field}.old", f"identifiant d'origine mal formé : {old!r}")
-            elif old in seen:
-                self.fail("meta.yaml", old, f"{field}.old", "un identifiant retiré ou renommé ne peut pas être réutilisé")
-            if new is not None and (not isinstance(new, str) or new not in seen):
-                self.fail("meta.yaml", None, f"{field}.new", f"le nouvel identifiant n'existe pas : {new!r}")
+            for key in sorted(set(change) - {"version", "kind", "old", "new", "note"}, key=str):
+                self.fail(file, None, f"{field}.{key}", "champ inconnu (attendu : version, kind, old, new, note)")
+            version = change.get("version")
+            if not isinstance(version, str) or not VERSION_RE.match(version):
+                self.fail(file, None, f"{field}.version", f"version obligatoire, sous la forme AAAA.N (trouvé : {version!r})")
+            elif VERSION_RE.match(current) and _version_key(version) > _version_key(current):
+                self.fail(file, None, f"{field}.version",
+                          f"version postérieure à celle du questionnaire ({version} > {current})")
+            kind = change.get("kind")
+            if kind is None:
+                kind = "removed" if new is None else "renamed"
+            elif kind not in ID_CHANGE_KINDS:
+                self.fail(file, None, f"{field}.kind", f"genre de changement inconnu : {kind!r} (attendu : "
+                          + ", ".join(ID_CHANGE_KINDS) + ")")
+                continue
             if change.get("note") is not None and not isinstance(change.get("note"), str):
-                self.fail("meta.yaml", None, f"{field}.note", "doit être un texte")
+                self.fail(file, None, f"{field}.note", "doit être un texte")
+            # old
+            if kind == "added":
+                if old is not None:
+                    self.fail(file, None, f"{field}.old", "un critère ajouté n'a pas d'ancien identifiant (old: null)")
+            elif not isinstance(old, str) or not CRITERION_RE.match(old):
+                self.fail(file, None, f"{field}.old", f"identifiant d'origine mal formé : {old!r}")
+            elif kind in ("renamed", "merged", "removed"):
+                if old in seen:
+                    self.fail(file, old, f"{field}.old", "un identifiant retiré ou renommé ne peut pas être réutilisé")
+                if old in gone:
+                    self.fail(file, old, f"{field}.old", f"identifiant déjà retiré, renommé ou fusionné (id_changes[{gone[old]}])")
+                gone.setdefault(old, n)
+            elif old not in seen:
+                self.fail(file, old, f"{field}.old", f"un critère {'reformulé' if kind == 'reworded' else 'scindé'} "
+                          "existe toujours : identifiant inconnu du questionnaire")
+            # new
+            if kind == "removed":
+                if new is not None:
+                    self.fail(file, None, f"{field}.new", "un critère retiré n'a pas de nouvel identifiant (new: null)")
+            elif kind == "reworded":
+                if new is not None and new != old:
+                    self.fail(file, None, f"{field}.new", "un critère reformulé garde son identifiant (new: null ou égal à old)")
+            elif not isinstance(new, str) or new not in seen:
+                self.fail(file, None, f"{field}.new", f"le nouvel identifiant n'existe pas : {new!r}")
+            elif kind == "split" and new == old:
+                self.fail(file, None, f"{field}.new", "une scission crée un autre identifiant que old")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """'2027.1' → (2027, 1), to compare versions."""
+    return tuple(int(part) for part in version.split("."))
 
 
 def check_sources(sources: dict[str, Any]) -> list[QuestionnaireError]:

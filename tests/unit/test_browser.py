@@ -103,14 +103,14 @@ def test_one_bad_file_never_blocks_the_others(op: str) -> None:
 @pytest.mark.parametrize("exc", [RecursionError, ValueError, OverflowError, UnicodeError, MemoryError, TypeError,
                                  KeyError])
 def test_an_unexpected_failure_on_one_file_is_a_note_naming_it(op: str, exc: type, monkeypatch) -> None:
-    real = browser.read_assessment
+    real = browser.read_and_migrate
 
     def fragile(text, q, size=None):
         if "PIEGE" in text:
             raise exc("boom")
         return real(text, q, size)
 
-    monkeypatch.setattr(browser, "read_assessment", fragile)
+    monkeypatch.setattr(browser, "read_and_migrate", fragile)
     files = [{"name": f"p{n}.json", "text": json.dumps(assessment({"AA-ONE-01": 2}, id=str(n)))} for n in range(2)]
     files.append({"name": "piège.json", "text": json.dumps(assessment({"AA-ONE-01": 4}, id="x", extra="PIEGE"))})
     data = _call(op, {"files": files})["data"]

@@ -77,7 +77,7 @@ def test_a_consolidated_file_is_refused_and_several_types_are_flagged(mini) -> N
     assert [n for n, _ in result["kept"]] == ["a.json", "b.json"]
     messages = {n["file"]: n["message"] for n in result["notes"]}
     assert "déjà une synthèse" in messages["synthese.json"]
-    assert "plusieurs types de structure" in messages[""]
+    assert "profils de structure différents" in messages[""]
 
 
 def test_the_merged_structure_is_the_one_named_most_often(mini) -> None:
@@ -86,8 +86,14 @@ def test_the_merged_structure_is_the_one_named_most_often(mini) -> None:
     people[1]["structure"] = {"name": "ACI du Val", "type": "EI"}
     people[2]["structure"] = {"name": "ACI du Val", "type": "ACI"}
     people[3]["structure"] = {"name": "Autre nom", "type": "ACI"}
-    assert consolidate(mini, people)["structure"] == {"name": "ACI du Val", "type": "ACI"}
-    assert consolidate(mini, [])["structure"] == {"name": "", "type": None}
+    # every type and activity any participant ticked (a group's parts see their own criteria)
+    assert consolidate(mini, people)["structure"] == {"name": "ACI du Val", "types": ["EI", "ACI"], "activities": []}
+    assert consolidate(mini, [])["structure"] == {"name": "", "types": [], "activities": []}
+    people[1]["structure"] = {"name": "ACI du Val", "types": ["ACI"], "activities": ["OF", "SAP_MAD"]}
+    people[3]["structure"] = {"name": "Autre nom", "type": "SAP"}  # format 1, never read: still understood
+    assert consolidate(mini, people)["structure"] == {
+        "name": "ACI du Val", "types": ["ACI", "ESS"],
+        "activities": ["OF", "SAP_MAD", "SAP_PRESTATAIRE", "SAP_MANDATAIRE"]}
 
 
 def test_stats_hold_roles_and_comments_by_anonymous_label(mini) -> None:

@@ -29,7 +29,7 @@ from cap.formats import dump, nesting_depth, parse_text, read_assessment
 from cap.load import load
 from cap.plan import plan_csv, suggestions
 from cap.score import indicator_values, score
-from tests.conftest import MINI, ROOT, assessment
+from tests.conftest import MINI, REAL, ROOT, assessment
 
 SCALE = int(os.environ.get("CAP_FUZZ_EXAMPLES", "0"))
 
@@ -42,7 +42,7 @@ def _settings(examples: int) -> settings:
 
 SCHEMA = json.loads((ROOT / "py" / "cap" / "schema" / "cap-evaluation.schema.json").read_text(encoding="utf-8"))
 Q_MINI = load(MINI)
-Q_REAL = load(ROOT / "questionnaire")
+Q_REAL = load(REAL)
 
 
 def _deep(levels: int) -> Any:

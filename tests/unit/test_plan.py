@@ -39,11 +39,12 @@ def test_csv_has_bom_semicolons_french_month_and_no_formula(mini) -> None:
     text = plan_csv(mini, a)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    assert rows[0][0] == "Pilier" and rows[0][8] == "Échéance"
+    assert rows[0][0] == "Pilier" and rows[0][7] == "Situation visée" and rows[0][9] == "Échéance"
     assert rows[1][2] == "AA-ONE-01"
     assert rows[1][6].startswith("'=")
-    assert rows[1][8] == "juin 2027"
-    assert rows[1][10] == "Offre un"
+    assert rows[1][7] == "Descripteur 3 de AA-ONE-01."  # the target level's descriptor (requirement 3)
+    assert rows[1][9] == "juin 2027"
+    assert rows[1][11] == "Offre un"
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -74,7 +75,7 @@ def test_no_cell_of_the_csv_can_be_read_as_a_formula(mini) -> None:
     assert bad == []
     # nothing lost: the unknown ids and offers are still there, behind the quote
     assert rows[1][2] == "'=HYPERLINK(\"http://x\")"
-    assert "'@SUM(A1)" in rows[-1][10] and "Offre un" in rows[1][10]
+    assert "'@SUM(A1)" in rows[-1][11] and "Offre un" in rows[1][11]
 
 
 def test_criterion_titles_from_the_questionnaire_are_neutralised_too(mini) -> None:

@@ -1,6 +1,8 @@
 // The progress-plan editor: suggestions from the engine (kept or dropped), the actions the
 // structure keeps (action, owner as a role, month due, status, offers), its own actions, and
 // per-criterion target level and importance. Built with DOM nodes and textContent only.
+// A suggestion pre-fills the action with the criterion's action in verbs for the target level;
+// the target level's descriptor ("situation visée") is shown apart and kept in `item.situation`.
 
 import { el } from "./util.js";
 
@@ -47,8 +49,9 @@ export class PlanEditor {
     const fresh = plan.suggestions.filter((s) => !kept.has(s.criterion));
     const parts = [];
     parts.push(el("h3", { text: `Suggestions (${fresh.length})` }));
-    parts.push(el("p", { class: "cap-hint", text: "Classées par priorité : écart au niveau visé × poids du critère × "
-      + "importance pour vous. Retenez celles qui comptent ; changez le niveau visé ou l'importance pour réordonner." }));
+    parts.push(el("p", { class: "cap-hint", text: "L'écart est le nombre de niveaux entre votre réponse d'aujourd'hui "
+      + "et le niveau visé. Les suggestions sont classées par priorité = écart × poids du critère × importance pour vous "
+      + "(1 faible, 2 normale, 3 forte). Retenez celles qui comptent ; changez le niveau visé ou l'importance pour réordonner." }));
     if (!fresh.length) parts.push(el("p", { text: "Aucune nouvelle suggestion : répondez aux questions ou consultez vos actions ci-dessous." }));
     const list = el("ol", { class: "cap-suggestions" });
     for (const s of fresh.slice(0, this.showAll ? fresh.length : SHOWN)) list.append(this.suggestion(a, s));
@@ -62,7 +65,8 @@ export class PlanEditor {
     const actions = (a.plan || []).filter((i) => i.status !== "dropped");
     parts.push(el("h3", { text: `Mon plan d'actions (${actions.length})` }));
     if (!actions.length) parts.push(el("p", { text: "Aucune action retenue pour l'instant. Tant que le plan est vide, le plan imprimé reprend les suggestions." }));
-    for (const item of actions) parts.push(this.action(item));
+    const situations = new Map(plan.suggestions.map((s) => [s.criterion, s.situation]));
+    for (const item of actions) parts.push(this.action(item, situations.get(item.criterion) || item.situation || ""));
     parts.push(el("button", { type: "button", class: "md-button", "data-plan": "add", text: "Ajouter une action libre" }));
 
     const dropped = (a.plan || []).filter((i) => i.status === "dropped");
@@ -111,18 +115,21 @@ export class PlanEditor {
     const importance = select(`importance:${s.criterion}`, IMPORTANCE, s.importance, `Importance pour ${s.criterion}`);
     return el("li", { class: "cap-suggestion", "data-criterion": s.criterion },
       el("p", {}, el("span", { class: "cap-id", text: s.criterion }), " ", el("strong", { text: s.question })),
-      el("p", { text: `Niveau actuel ${s.value}, niveau visé ${s.target} (écart ${s.gap}, priorité ${s.priority}).` }),
-      el("p", {}, el("em", { text: "Objectif : " }), s.objective),
+      el("p", { text: `Niveau actuel ${s.value}, niveau visé ${s.target}.` }),
+      el("p", { class: "cap-hint", text: s.explain || `Écart ${s.gap}, priorité ${s.priority}.` }),
+      el("p", {}, el("strong", { text: "Action proposée : " }), s.action || s.objective),
+      el("p", { class: "cap-situation" }, el("em", { text: "Situation visée : " }), s.situation || s.objective),
       el("p", { class: "cap-hint", text: "Offres à mobiliser :" }), offers,
       el("div", { class: "cap-row-inline" },
         el("label", {}, "Niveau visé ", target), el("label", {}, "Importance ", importance)),
       el("div", { class: "cap-buttons" },
         el("button", { type: "button", class: "md-button md-button--primary", "data-plan": "keep", "data-criterion": s.criterion,
-          "data-objective": s.objective, "data-offers": s.offers.join(" "), text: "Retenir dans mon plan" }),
+          "data-action-text": s.action || s.objective, "data-situation": s.situation || "",
+          "data-offers": s.offers.join(" "), text: "Retenir dans mon plan" }),
         el("button", { type: "button", class: "md-button", "data-plan": "drop", "data-criterion": s.criterion, text: "Écarter" })));
   }
 
-  action(item) {
+  action(item, situation = "") {
     const c = this.criteria[item.criterion];
     const offerBoxes = el("fieldset", { class: "cap-offer-choice" }, el("legend", { text: "Offres à mobiliser" }));
     const ids = new Set([...(c?.offers || []), ...(item.offers || [])]);
@@ -140,6 +147,7 @@ export class PlanEditor {
       el("legend", {}, c ? el("span", { class: "cap-id", text: item.criterion }) : "Action libre", c ? ` ${c.question}` : ""),
       el("label", { for: `act-${uid}`, text: "Action (verbe + résultat attendu)" }),
       el("textarea", { id: `act-${uid}`, name: `action:${item.id}`, rows: "2", maxlength: "5000", value: item.action || "" }),
+      situation ? el("p", { class: "cap-situation" }, el("em", { text: "Situation visée : " }), situation) : null,
       el("div", { class: "cap-row-inline" },
         el("label", {}, "Responsable (un rôle) ", el("input", { type: "text", name: `owner:${item.id}`, maxlength: "200", value: item.owner || "", placeholder: "ex. : direction" })),
         el("label", {}, "Échéance (mois) ", el("input", { type: "month", name: `due:${item.id}`, value: item.due || "" })),
@@ -160,8 +168,10 @@ export class PlanEditor {
       return;
     }
     if (what === "keep") {
-      a.plan.push({ id: newId(), criterion, action: button.dataset.objective, owner: "", due: "", status: "todo",
-        offers: button.dataset.offers ? button.dataset.offers.split(" ") : [] });
+      const item = { id: newId(), criterion, action: button.dataset.actionText, owner: "", due: "", status: "todo",
+        offers: button.dataset.offers ? button.dataset.offers.split(" ") : [] };
+      if (button.dataset.situation) item.situation = button.dataset.situation;
+      a.plan.push(item);
     } else if (what === "drop") {
       a.plan.push({ id: newId(), criterion, action: "", owner: "", due: "", status: "dropped", offers: [] });
     } else if (what === "restore" || what === "remove") {
