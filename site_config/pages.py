@@ -184,11 +184,15 @@ def indicators_md(ctx: Context, _: str) -> str:
         for i in items:
             kind = "Nombre saisi" if i.type == "count" else (
                 f"Taux calculé : {e(q.indicator_by_id[i.numerator].label)} ÷ {e(q.indicator_by_id[i.denominator].label)}")
+            nature = {"realisation": "Réalisation", "resultat": "Résultat"}.get(i.nature, "")
+            source = f'<br><strong>Où trouver le chiffre\u202f:</strong> {e(i.source)}' if i.source else ""
             rows.append(f'<tr id="indicateur-{e(i.id)}"><th scope="row">{e(i.label)}<br><code>{e(i.id)}</code></th>'
-                        f'<td>{e(i.definition)}</td><td>{e(i.unit)}</td><td>{e(i.period)}</td><td>{kind}</td></tr>')
+                        f'<td>{e(i.definition)}{source}</td><td>{e(i.unit)}</td><td>{e(i.period)}</td>'
+                        f'<td>{nature}</td><td>{kind}</td></tr>')
         if rows:
             parts.append('<table class="cap-indicators"><thead><tr><th scope="col">Indicateur</th>'
-                         '<th scope="col">Définition</th><th scope="col">Unité</th><th scope="col">Période</th>'
+                         '<th scope="col">Définition et source</th><th scope="col">Unité</th><th scope="col">Période</th>'
+                         '<th scope="col">Nature</th>'
                          f'<th scope="col">Calcul</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return "\n".join(parts)
 
