@@ -28,6 +28,7 @@ from .model import (
     ScaleLevel,
     Theme,
 )
+from .typo import fr_sources
 from .validate import validate_sources
 
 BUNDLE_FORMAT = "cap-questionnaire"
@@ -82,6 +83,7 @@ def make_bundle(sources: dict[str, Any]) -> dict[str, Any]:
 def from_sources(sources: dict[str, Any]) -> Questionnaire:
     """Validate the sources and build the model (raises `QuestionnaireErrors`)."""
     validate_sources(sources)
+    sources = fr_sources(sources)  # French typography of every text field, in one place (cap.typo)
     meta = sources["meta.yaml"]
     scale = sources["scale.yaml"]
     ind = sources["indicators.yaml"]
