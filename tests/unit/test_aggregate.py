@@ -117,3 +117,36 @@ def test_aggregate_skips_numbers_that_are_not_percents(mini) -> None:
     r = aggregate(mini, items)
     assert r["overall"]["n"] == 1 and r["overall"]["median"] == 50
     json.dumps(r, allow_nan=False)
+
+
+def test_a_structure_of_several_types_counts_in_each_and_activities_are_counted(mini) -> None:
+    group = assessment({"AA-ONE-01": 3}, stype="AI", activities=["SAP_MAD"])
+    group["structure"]["types"] = ["AI", "ACI"]
+    files = [anonymise(mini, group), anonymise(mini, assessment({"AA-ONE-01": 2}, stype=None, activities=["OF"]))]
+    assert files[0]["structure"] == {"types": ["AI", "ACI"], "activities": ["SAP_MAD"], "region": ""}
+    r = aggregate(mini, files)
+    assert r["count"] == 2
+    assert r["by_type"] == {"ACI": 1, "AI": 1, "inconnu": 1}
+    assert r["by_activity"] == {"OF": 1, "SAP_MAD": 1}
+    assert read_anonymous(json.loads(json.dumps(files[0])), mini) == files[0]
+
+
+@pytest.mark.parametrize(("old", "types", "activities"), [("ACI", ["ACI"], []), ("SAP", ["ESS"], [
+    "SAP_PRESTATAIRE", "SAP_MANDATAIRE", "SAP_MAD"]), ("OF", ["ESS"], ["OF"]), (None, [], [])])
+def test_a_format_1_export_reads_with_its_type_as_a_profile(mini, old, types, activities) -> None:
+    data = _export(mini)
+    data["format_version"] = 1
+    data["structure"] = {"type": old, "region": "Bretagne"}
+    read = read_anonymous(data, mini)
+    assert read["structure"] == {"types": types, "activities": activities, "region": "Bretagne"}
+    assert aggregate(mini, [read])["by_type"] == {t: 1 for t in types} or not types
+
+
+@pytest.mark.parametrize("bad", [{"types": "ACI"}, {"types": [3]}, {"activities": ["x" * 61]},
+                                 {"types": ["A"] * 31}])
+def test_a_bad_profile_in_an_export_is_refused(mini, bad) -> None:
+    data = _export(mini)
+    data["structure"] = {"region": "", **bad}
+    with pytest.raises(AssessmentError) as err:
+        read_anonymous(data, mini)
+    assert err.value.field.startswith("structure.")

@@ -392,3 +392,39 @@ def test_a_pipe_as_output_is_written_to_not_replaced(capsys, files, tmp_path) ->
 def test_a_name_with_a_nul_byte_is_refused_in_french(capsys, files) -> None:
     code, _, err = cli(capsys, "score", "bad\x00name.json")
     assert code == 1 and "nom de fichier invalide" in err
+
+
+def _old_file(tmp_path: Path, stype: str = "SAP") -> Path:
+    raw = assessment({"AA-ONE-01": 2, "AA-ONE-09": 3}, plan=[{"id": "p", "criterion": "AA-ONE-09", "action": "Écrire"}])
+    raw["format_version"] = 1
+    raw["questionnaire"]["version"] = "2025.1"
+    raw["structure"] = {"name": "Ancienne", "type": stype}
+    path = tmp_path / "ancien.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    return path
+
+
+def test_migrate_writes_the_file_brought_up_to_date_and_says_what_changed(tmp_path) -> None:
+    old = _old_file(tmp_path)
+    before = old.read_bytes()
+    out = run("migrate", str(old), "-o", str(tmp_path / "nouveau.json"))
+    assert out.returncode == 0, out.stderr
+    assert "mis à jour : Votre fichier a été créé avec le référentiel 2025.1" in out.stderr
+    assert "Services à la personne" in out.stderr and "1 critère renommé" in out.stderr
+    new = json.loads((tmp_path / "nouveau.json").read_text(encoding="utf-8"))
+    assert new["format_version"] == 2 and new["structure"]["activities"] == ["SAP_PRESTATAIRE", "SAP_MANDATAIRE",
+                                                                             "SAP_MAD"]
+    assert new["answers"]["AA-ONE-02"] == {"value": 3} and new["plan"][0]["criterion"] == "AA-ONE-02"
+    assert old.read_bytes() == before  # the input is never changed
+    again = run("migrate", str(tmp_path / "nouveau.json"))
+    assert again.returncode == 0 and "déjà à jour" in again.stderr and json.loads(again.stdout) == new
+    assert run("migrate", str(old), "-o", str(old)).returncode == 1  # never over its input
+    assert run("migrate", str(tmp_path / "absent.json")).returncode == 1
+
+
+@pytest.mark.parametrize("command", [["score"], ["plan"], ["report", "-o", "-"]])
+def test_score_report_plan_print_the_summary_of_an_older_file(tmp_path, command) -> None:
+    old = _old_file(tmp_path, "ACI")
+    out = run(command[0], str(old), *command[1:])
+    assert out.returncode == 0, out.stderr
+    assert "mis à jour : Votre fichier a été créé avec le référentiel 2025.1" in out.stderr

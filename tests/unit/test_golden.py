@@ -1,4 +1,7 @@
-"""Golden cases: answers → scores and plan computed by hand from the rule (see each `_why`)."""
+"""Golden cases: answers → scores and plan computed by hand from the rule (see each `_why`).
+
+Three cases are format 1 files (one structure type), read through the migration to format 2 as a
+user's older file would be; `profile-several-types` is format 2 with a profile of several types."""
 
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ def test_golden_case(case: str, mini) -> None:
         assert s["themes"][tid]["percent"] == (None if exp is None else pytest.approx(exp))
     plan = suggestions(mini, a)
     assert [[i["criterion"], i["priority"]] for i in plan["suggestions"]] == expected["plan"]
-    for cid, text in expected.get("objective", {}).items():
-        assert next(i for i in plan["suggestions"] if i["criterion"] == cid)["objective"] == text
+    for key in ("objective", "situation", "action"):
+        for cid, text in expected.get(key, {}).items():
+            assert next(i for i in plan["suggestions"] if i["criterion"] == cid)[key] == text
     assert [i["criterion"] for i in plan["clarify"]] == expected["clarify"]

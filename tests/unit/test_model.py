@@ -14,6 +14,24 @@ def test_applies_to_restricts_by_type(mini) -> None:
     assert c.applies("AI") and not c.applies("ACI") and c.applies(None)
 
 
+def test_a_profile_applies_when_any_of_its_ids_is_listed(mini) -> None:
+    c = mini.criterion_by_id["AA-ONE-03"]  # applies_to: [AI]
+    assert c.applies(("ACI", "AI")) and c.applies(["AI"]) and c.applies(()) and c.applies([])
+    assert not c.applies(("ACI", "OF")) and not c.applies({"EI"})
+    assert mini.criterion_by_id["AA-ONE-01"].applies(("ACI",))  # no applies_to: every profile
+
+
+def test_profile_of_reads_both_formats_and_keeps_known_ids(mini) -> None:
+    assert mini.profile_of({"types": ["ACI", "XYZ"], "activities": ["OF"]}) == ("ACI", "OF")
+    assert mini.profile_of({"type": "AI"}) == ("AI",)
+    assert mini.profile_of({"type": "SAP"}) == ("ESS", "SAP_PRESTATAIRE", "SAP_MANDATAIRE", "SAP_MAD")
+    assert mini.profile_of({"type": None}) == () and mini.profile_of(None) == () and mini.profile_of({}) == ()
+    assert mini.profile_labels({"types": ["AI"], "activities": ["OF"]}) == [
+        "Association intermédiaire (AI)", "Organisme de formation"]
+    assert mini.profile_labels({}) == ["Type non précisé"]
+    assert mini.type_label("SAP") == "Services à la personne"
+
+
 def test_labels_fall_back_to_ids(mini) -> None:
     assert mini.type_label("ACI").startswith("Atelier")
     assert mini.role_label("inconnu") == "inconnu"

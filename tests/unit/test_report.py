@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from cap.plan import suggestions
 from cap.report import plan_page, radar_svg, results_html, summary_page
@@ -120,3 +121,25 @@ def test_summary_shows_the_first_actions_and_counts_the_others(mini) -> None:
 def test_summary_of_an_empty_plan_says_its_actions_are_proposed(mini) -> None:
     html = summary_page(mini, assessment({"AA-ONE-01": 2, "AA-ONE-02": 1}))
     assert "proposées" in html
+
+
+def test_printouts_show_the_profile_as_a_list_of_labels(mini) -> None:
+    a = assessment({"AA-ONE-01": 2}, stype="AI", activities=["SAP_MAD", "OF"])
+    a["structure"]["types"] = ["AI", "ACI"]
+    labels = [mini.profile_label(i) for i in ("AI", "ACI", "SAP_MAD", "OF")]
+    assert labels[0] == "Association intermédiaire (AI)" and labels[3] == "Organisme de formation"
+    for html in (plan_page(mini, a), summary_page(mini, a)):
+        assert escape(", ".join(labels)) in html
+    assert "Type non précisé" in plan_page(mini, assessment({}, stype=None))
+
+
+def test_the_printed_plan_shows_the_situation_apart_from_the_action(mini) -> None:
+    a = assessment({"AA-ONE-01": 2, "AA-ONE-02": 1})
+    html = plan_page(mini, a)  # no plan kept: the proposals, each with its situation visée
+    assert "Situation visée : Descripteur 3 de AA-ONE-02." in html
+    assert "Écart : le nombre de niveaux" not in html or "priorité = écart × poids" in html
+    a["plan"] = [{"id": "p", "criterion": "AA-ONE-01", "action": "Écrire le projet", "status": "todo"}]
+    a["targets"] = {"AA-ONE-01": 4}
+    html = plan_page(mini, a)
+    assert "Écrire le projet" in html and "Situation visée : Descripteur 4 de AA-ONE-01." in html
+    assert "priorité = écart × poids du critère × importance" in html  # the gaps table says how it ranks
