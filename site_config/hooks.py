@@ -3,8 +3,10 @@
 - on_config: load + validate `questionnaire/` through the engine (a bad questionnaire fails the
   build with the validator's message: file, id, field).
 - on_page_markdown: replace `<!-- cap:NAME ARG -->` markers; an unknown marker fails the build.
-- on_post_page: put a Content-Security-Policy meta tag first in <head>, with the hashes of the
-  page's inline scripts (Material has a few), so no other origin can ever be reached.
+- on_post_page: French typography of the page's text nodes (`cap.typo.fr_html`: narrow no-break
+  spaces, curly apostrophes; code, scripts, styles and attributes untouched), then a
+  Content-Security-Policy meta tag first in <head>, with the hashes of the page's inline scripts
+  (Material has a few), so no other origin can ever be reached.
 - on_post_build: the questionnaire bundle, the JSON Schema, the wheel of `py/`, Pyodide's boot
   files from node_modules and the service worker with its precache list.
 """
@@ -35,6 +37,7 @@ from cap.load import (  # noqa: E402
     make_bundle,
     read_sources,
 )
+from cap.typo import fr_html  # noqa: E402
 from site_config import example, form, pages, wheel  # noqa: E402
 
 MARKER = re.compile(r"<!--\s*cap:([a-z-]+)(?:\s+([A-Za-z0-9_-]+))?\s*-->")
@@ -89,6 +92,7 @@ def _csp(html: str) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
+    output = fr_html(output)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{_csp(output)}">'
     return output.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n    ' + meta, 1)
 

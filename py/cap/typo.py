@@ -117,6 +117,8 @@ _HTML_SKIP = re.compile(
     rf"<!--.*?-->|<({_RAW})\b[^>]*>.*?</\1\s*>|<[^>]*>",
     re.S | re.I,
 )
+_ELIDED_END = re.compile(rf"(?<={_LETTER})'$")
+_INLINE_TAG = re.compile(r"</?(?:a|abbr|b|em|i|mark|small|span|strong|sub|sup|u)\b[^>]*>", re.I)
 _ENTITY = re.compile(r"&(?:#39|#x27|apos);")
 _OTHER_ENTITY = re.compile(r"&[#\w]+;")
 _MASK, _MASK_SIZE = 0xE000, 6400  # the Private Use Area U+E000–U+F8FF
@@ -126,14 +128,29 @@ _PUA = re.compile(f"[{chr(_MASK)}-{chr(_MASK + _MASK_SIZE - 1)}]")
 def fr_html(html: str) -> str:
     """French typography of an HTML document's text nodes only (tags, attributes and raw
     elements such as `code`, `pre`, `script`, `style`, `textarea` are kept)."""
-    out: list[str] = []
+    texts: list[str] = []  # even indexes: text nodes; odd: markup kept as it is
     last = 0
     for m in _HTML_SKIP.finditer(html):
-        out.append(_text_node(html[last:m.start()]))
-        out.append(m.group(0))
+        texts += [_text_node(html[last:m.start()]), m.group(0)]
         last = m.end()
-    out.append(_text_node(html[last:]))
-    return "".join(out)
+    texts.append(_text_node(html[last:]))
+    # a space, then inline tags, then the sign: "Voir <em>ceci</em> :" is done by the rules, but
+    # "Version simplifiée <span>: des…" has its space in the text node before the tags
+    # and "d'<strong>exporter</strong>" has its apostrophe before the tag
+    for i in range(0, len(texts) - 2, 2):
+        spaced, elided = texts[i].endswith((" ", NBSP)), _ELIDED_END.search(texts[i])
+        if not (spaced or elided):
+            continue
+        j = i + 1  # skip inline tags (and the empty text nodes between them)
+        while j < len(texts) and ((j % 2 == 1 and _INLINE_TAG.fullmatch(texts[j])) or (j % 2 == 0 and not texts[j])):
+            j += 1
+        if j >= len(texts) or j % 2 == 1:
+            continue
+        if spaced and texts[j][:1] in (";", ":", "!", "?", "»"):
+            texts[i] = texts[i].rstrip(" " + NBSP) + NNBSP
+        elif elided and re.match(_LETTER, texts[j]):
+            texts[i] = texts[i][:-1] + APOS
+    return "".join(texts)
 
 
 def _text_node(text: str) -> str:

@@ -77,7 +77,7 @@ def test_regulatory_references_are_listed_dated_and_linked(built: Path) -> None:
         for r in c.legal:
             assert f'href="{r.url}" rel="external noopener noreferrer"' in row.group(1), (c.id, r.url)
     su = next(c for c in q.criteria if c.id == "SU-CONF-01")
-    assert f'href="{su.legal[0].url}"' in supports and "Repère proposé par l'outil" in supports
+    assert f'href="{su.legal[0].url}"' in supports and "Repère proposé par l\u2019outil" in supports
 
 
 def test_no_page_says_the_network_set_the_levels(built: Path) -> None:
@@ -203,3 +203,39 @@ def test_unknown_marker_fails_the_build(tmp_path: Path) -> None:
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     result = build(tmp_path / "site", config=cfg)
     assert result.returncode != 0 and "marqueur inconnu « cap:piliers »" in result.stderr
+
+
+class _TextNodes(HTMLParser):
+    """The text a reader sees: text nodes outside code, pre, kbd, samp, script, style, textarea."""
+
+    RAW: ClassVar[set[str]] = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.raw = 0
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.raw += tag in self.RAW
+
+    def handle_endtag(self, tag):
+        if tag in self.RAW and self.raw:
+            self.raw -= 1
+
+    def handle_data(self, data):
+        if not self.raw:
+            self.chunks.append(data)
+
+
+def test_french_typography_no_breakable_space_before_high_signs_or_inside_guillemets(built: Path) -> None:
+    """Issue 13 §5: a plain space (U+0020) never comes before ; : ! ? » or after «, and no straight
+    apostrophe sits inside a word, in the text of any built page (code and scripts excepted)."""
+    bad = []
+    for page in sorted(built.rglob("*.html")):
+        parser = _TextNodes()
+        parser.feed(page.read_text(encoding="utf-8"))
+        text = "".join(parser.chunks)
+        bad += [f"{page.relative_to(built)}: {text[max(0, m.start() - 30):m.end() + 10]!r}"
+                for m in re.finditer(r" [;:!?»]|« |(?<=[^\W\d_])'(?=[^\W\d_])", text)]
+    assert bad == []
+    assert "\u202f" in (built / "evaluer.html").read_text(encoding="utf-8")

@@ -93,6 +93,12 @@ def test_html_entities_and_split_text() -> None:
         "<p>l\u2019outil &amp; la m&eacute;thode\u202f?</p>")
     # a sign right after an inline tag: the space before the tag is the one to fix
     assert fr_html("<p>Voir <em>ceci</em> :</p>") == "<p>Voir <em>ceci</em>\u202f:</p>"
+    assert fr_html('<p>Version <span class="x">: suite</span></p>') == (
+        '<p>Version\u202f<span class="x">: suite</span></p>')
+    assert fr_html("<p>Version <code>x</code>: suite</p>") == "<p>Version <code>x</code>: suite</p>"
+    assert fr_html("<p>Fin </p><p>: suite</p>") == "<p>Fin </p><p>: suite</p>"
+    assert fr_html("<p>d'<strong>exporter</strong></p>") == "<p>d\u2019<strong>exporter</strong></p>"
+    assert fr_html("<p>d'<code>x</code></p>") == "<p>d'<code>x</code></p>"
     assert fr_html("<p><strong>Niveau 3</strong> : texte</p>") == "<p><strong>Niveau 3</strong>\u202f: texte</p>"
 
 
