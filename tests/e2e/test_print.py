@@ -146,7 +146,7 @@ def test_ctrl_p_on_the_page_prints_results_and_plan_never_the_form(page, server,
     for chrome in ("Votre structure et vous", "Mes évaluations sur cet appareil", "Ajouter un commentaire",
                    "Version facile à lire", "Indicateurs d'utilité sociale territoriale", "Exporter",
                    "Retenir dans mon plan", "Chargement du moteur"):
-        assert chrome not in text, chrome
+        assert chrome not in text.replace("\u2019", "'"), chrome  # the site sets curly apostrophes
     assert "Score global" in text and "Scores par pilier et par thème" in text
     for n in range(1, 11):
         assert long_action(n)[:60] in text, n
