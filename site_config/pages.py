@@ -90,7 +90,7 @@ def criterion_html(ctx: Context, c: Criterion, for_print: bool = False) -> str:
     return (f'<div class="cap-criterion-card" id="{e(c.id)}">'
             f'<p class="cap-question"><span class="cap-id">{e(c.id)}</span> <strong>{e(c.question)}</strong></p>'
             f'<p class="cap-why"><em>Pourquoi c\'est important.</em> {e(c.why)}</p>'
-            f'<p class="cap-falc"><em>En facile à lire :</em> {e(c.easy_read)}</p>'
+            f'<p class="cap-falc"><em>Version simplifiée :</em> {e(c.easy_read)}</p>'
             f'<table class="cap-levels-table"><thead><tr><th scope="col">{head or "Niveau"}</th>'
             f'<th scope="col">Ce que l\'on observe</th>{extra_col}</tr></thead><tbody>{levels}</tbody></table>'
             f'<p class="cap-facts">{" · ".join(facts)}</p>'
