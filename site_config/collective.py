@@ -138,7 +138,15 @@ def _compact(html: str) -> str:
 
 
 def synthese_html(q: Questionnaire, base: str) -> str:
-    types = "".join(f'<option value="{e(t.id)}">{e(t.label)}</option>' for t in q.structure_types)
+    def checks(field: str, items) -> str:  # noqa: ANN001 - labelled records of the model
+        return "".join(f'<label class="cap-check"><input type="checkbox" data-field="{field}" value="{e(t.id)}"> '
+                       f'{e(t.label)}</label>' for t in items)
+    profile = ('<fieldset class="cap-profile"><legend>Type de structure <span class="cap-hint">(une ou plusieurs '
+               'cases ; au départ, tous ceux que les participants ont cochés)</span></legend>'
+               f'<div class="cap-checks">{checks("types", q.structure_types)}</div></fieldset>')
+    if q.activities:
+        profile += ('<fieldset class="cap-profile"><legend>Activités <span class="cap-hint">(facultatif)</span></legend>'
+                    f'<div class="cap-checks">{checks("activities", q.activities)}</div></fieldset>')
     regions = "".join(f'<option value="{e(r)}">{e(r)}</option>' for r in REGIONS)
     return _compact(f"""
 <div id="cap-synthese" class="cap-app cap-collective" data-state="loading" data-base="{e(base)}" data-questionnaire="{e(q.id)}" data-version="{e(q.version)}"{_labels(q)}>
@@ -197,7 +205,7 @@ def synthese_html(q: Questionnaire, base: str) -> str:
 <h2 id="syn-result-h">4. L'évaluation consolidée</h2>
 <p>Elle reprend la réponse retenue en séance pour chaque critère, sinon la valeur proposée, avec les rôles des participants et les statistiques de chaque critère. Enregistrée sur cet appareil, elle apparaît dans la liste de la page <a href="{e(base)}evaluer.html">Évaluer</a>, où se complètent le plan d'actions, les cibles et les indicateurs (ils sont conservés si la synthèse change ensuite).</p>
 <div class="cap-row"><label for="syn-name">Nom de la structure</label><input id="syn-name" type="text" maxlength="200" data-field="name"></div>
-<div class="cap-row"><label for="syn-type">Type de structure</label><select id="syn-type" data-field="type"><option value="">Non précisé</option>{types}</select></div>
+{profile}
 <div class="cap-buttons">
 <button type="button" class="md-button md-button--primary" data-action="save">Enregistrer sur cet appareil</button>
 <a class="md-button" href="{e(base)}evaluer.html" data-action="open-evaluer" hidden>Ouvrir dans la page Évaluer</a>

@@ -198,6 +198,12 @@ def test_six_files_merge_flags_meeting_reload_plan_and_anonymised_export(page, s
     wait_merged(page)
     assert "Alice Dupont" not in page.inner_text("#cap-synthese")
 
+    # The profile starts from what the participants ticked (ACI) and takes several types.
+    assert page.is_checked('input[data-field="types"][value="ACI"]')
+    assert not page.is_checked('input[data-field="types"][value="EI"]')
+    page.check('input[data-field="types"][value="EI"]')
+    wait_merged(page)
+
     # Saved on the device as a consolidated assessment, listed for the Évaluer page.
     page.click('[data-action="save"]')
     page.wait_for_function("() => document.querySelector('[data-save-status]').textContent.includes('Enregistrée')")
@@ -209,6 +215,7 @@ def test_six_files_merge_flags_meeting_reload_plan_and_anonymised_export(page, s
     assert stored["stats"][order[0]]["divergent"] is True
     assert stored["answers"][order[0]] == {"value": 3, "agreed": True, "comment": "Preuves vues en séance"}
     assert all(p["name"] == "" for p in stored["participants"])
+    assert stored["structure"]["types"] == ["ACI", "EI"]
 
     # The consolidated plan prints.
     page.click('[data-action="print-plan"]')
@@ -231,7 +238,7 @@ def test_six_files_merge_flags_meeting_reload_plan_and_anonymised_export(page, s
     data = json.loads(text)
     assert set(data) == {"format", "format_version", "kind", "questionnaire", "structure", "date", "scores", "values"}
     assert data["kind"] == "anonymous"
-    assert data["structure"] == {"types": ["ACI"], "activities": [], "region": "Bretagne"}
+    assert data["structure"] == {"types": ["ACI", "EI"], "activities": [], "region": "Bretagne"}
     assert data["scores"]["overall"] == pytest.approx(with_agreed["overall"]["percent"])
     for secret in [*NAMES, STRUCTURE, "Jardins", COMMENT, JUSTIFICATION, "Preuves vues", "Participant", *ROLES]:
         assert secret not in text, secret

@@ -734,7 +734,11 @@ function main(root) {
     const s = view.merged.structure || {};
     const name = $("[data-field=name]");
     if (document.activeElement !== name) name.value = s.name || "";
-    $("[data-field=type]").value = s.type || "";
+    const ticked = (field, ids) => {
+      for (const box of $$(`input[data-field=${field}]`)) box.checked = (ids || []).includes(box.value);
+    };
+    ticked("types", s.types || (s.type ? [s.type] : []));
+    ticked("activities", s.activities);
     saveStatus();
   }
 
@@ -764,8 +768,8 @@ function main(root) {
 
   function setStructure() {
     const name = $("[data-field=name]").value.slice(0, 200);
-    const type = $("[data-field=type]").value || null;
-    session.structure = { name, type };
+    const ticked = (field) => $$(`input[data-field=${field}]:checked`).map((box) => box.value);
+    session.structure = { name, types: ticked("types"), activities: ticked("activities") };
   }
 
   // -- anonymised export ------------------------------------------------------------------------------
@@ -829,7 +833,8 @@ function main(root) {
 
   function anonDownload() {
     if (!view.anon) return;
-    const type = slug(view.anon.structure?.type, "structure");
+    const s = view.anon.structure || {};
+    const type = slug((s.types || []).join("-") || s.type, "structure");
     download(`cap-anonyme-${type}-${view.anon.date || new Date().toISOString().slice(0, 10)}.json`,
       JSON.stringify(view.anon, null, 2));
   }
