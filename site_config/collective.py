@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 
-from cap.model import Criterion, Questionnaire
+from cap.model import Criterion, Labelled, Questionnaire
 from cap.report import esc as e
 
 # Regions of France (mainland and overseas), for the optional region of the anonymised export:
@@ -138,7 +138,7 @@ def _compact(html: str) -> str:
 
 
 def synthese_html(q: Questionnaire, base: str) -> str:
-    def checks(field: str, items) -> str:  # noqa: ANN001 - labelled records of the model
+    def checks(field: str, items: tuple[Labelled, ...]) -> str:
         return "".join(f'<label class="cap-check"><input type="checkbox" data-field="{field}" value="{e(t.id)}"> '
                        f'{e(t.label)}</label>' for t in items)
     profile = ('<fieldset class="cap-profile"><legend>Type de structure <span class="cap-hint">(une ou plusieurs '
