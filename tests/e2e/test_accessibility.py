@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ROOT, new_page, wait_scored
+from tests.e2e.test_steps import act, answer, goto, open_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -54,11 +55,18 @@ def test_assessment_states_have_no_serious_violation(a11y_page, server, tmp_path
     page.goto(server + "evaluer.html")
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     checks = {"vide": axe_violations(page)}
-    page.locator('input[name="ID-PROJ-01"][value="2"]').check()
-    page.locator('input[name="ID-CONC-03"][value="na"]').check()
+    open_menu(page)
+    checks["mes évaluations"] = axe_violations(page)
+    page.locator('input[name="easy-read"]').check()
+    page.select_option("#cap-role", "parcours")
+    answer(page, "ID-PROJ-01", "2")
+    answer(page, "ID-CONC-03", "na")
     wait_scored(page)
+    checks["un thème, version simplifiée"] = axe_violations(page)
+    goto(page, "resultats")
     checks["réponses et résultats"] = axe_violations(page)
-    page.click('[data-action="example"]')
+    act(page, "example")
+    goto(page, "plan")
     page.wait_for_selector(".cap-suggestion [data-plan=keep]")
     wait_scored(page)
     page.locator(".cap-suggestion [data-plan=keep]").first.click()
@@ -78,15 +86,19 @@ def test_no_horizontal_scroll_on_a_360px_phone(browser, server, path: str) -> No
     page.goto(server + path)
     if path == "evaluer.html":
         page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
-        page.click('[data-action="example"]')
+        act(page, "example")
         wait_scored(page)
+        for step in ("ID-PROJ", "resultats", "plan"):
+            goto(page, step)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} ({step}): {width}px wide"
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 360, f"{path}: {width}px wide"
     page.context.close()
 
 
 def test_focus_is_visible_on_answers(page, server) -> None:
-    page.goto(server + "evaluer.html")
+    page.goto(server + "evaluer.html#etape=ID-PROJ")
     radio = page.locator('input[name="ID-PROJ-01"][value="1"]')
     radio.focus()
     page.keyboard.press("ArrowRight")

@@ -10,12 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ROOT, new_page, open_assessment, scores_on_page, wait_scored
+from tests.e2e.test_steps import act, answer, goto, open_menu
 
 pytestmark = pytest.mark.e2e
-
-
-def answer(page, cid: str, value: str) -> None:
-    page.locator(f'input[name="{cid}"][value="{value}"]').check()
 
 
 def alerts(page) -> str:
@@ -24,7 +21,7 @@ def alerts(page) -> str:
 
 def export(page, tmp_path: Path) -> Path:
     with page.expect_download() as info:
-        page.click('[data-action="export-json"]')
+        act(page, "export-json")
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     return target
@@ -38,13 +35,14 @@ def cli_scores(path: Path) -> dict:
 
 def fill_some(page) -> None:
     page.fill("#cap-structure-name", "ACI des Quatre Chemins")
-    page.select_option('select[name="structure-type"]', "ACI")
+    page.check('input[name="structure-type"][value="ACI"]')
     page.select_option("#cap-role", "direction")
     for cid, value in (("ID-PROJ-01", "3"), ("ID-PROJ-02", "2"), ("ID-PROJ-03", "dk"), ("ID-GOUV-01", "4"),
                        ("SR-ACCU-01", "1"), ("SR-ACCU-02", "3"), ("SU-ORGA-01", "2"), ("AC-PROG-01", "1"),
                        ("ID-CONC-03", "na")):
         answer(page, cid, value)
     page.fill('textarea[name="justification:ID-CONC-03"]', "Pas de salariés en parcours cette année.")
+    goto(page, "ID-PROJ")
     page.locator("#c-ID-PROJ-01 details.cap-comment summary").click()
     page.fill('textarea[name="comment:ID-PROJ-01"]', "Projet revu en 2025.")
 
@@ -75,21 +73,28 @@ def test_newcomer_answers_sees_engine_scores_exports_and_finds_everything_after_
     page.reload()
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     assert page.input_value("#cap-structure-name") == "ACI des Quatre Chemins"
-    assert page.input_value('select[name="structure-type"]') == "ACI"
+    assert page.is_checked('input[name="structure-type"][value="ACI"]')
+    goto(page, "ID-GOUV")
     assert page.is_checked('input[name="ID-GOUV-01"][value="4"]')
     assert page.is_checked('input[name="ID-PROJ-03"][value="dk"]')
     assert page.input_value('textarea[name="comment:ID-PROJ-01"]') == "Projet revu en 2025."
     wait_scored(page)
     assert scores_on_page(page)["overall"] == on_page["overall"]
+    assert data["structure"]["types"] == ["ACI"]
 
 
 def test_progress_excluded_criteria_and_na_justification(page, server) -> None:
     open_assessment(page, server)
-    page.select_option('select[name="structure-type"]', "ACI")
+    page.check('input[name="structure-type"][value="ACI"]')
+    goto(page, "SU-CONF")
     assert page.is_visible("#c-SU-CONF-02 .cap-excluded")  # the 480-hour rule is for AI only
     assert page.is_disabled('input[name="SU-CONF-02"][value="3"]')
-    page.select_option('select[name="structure-type"]', "AI")
+    goto(page, "intro")
+    page.uncheck('input[name="structure-type"][value="ACI"]')
+    page.check('input[name="structure-type"][value="AI"]')
+    goto(page, "SU-CONF")
     assert not page.is_visible("#c-SU-CONF-02 .cap-excluded")
+    goto(page, "ID-PROJ")
     assert page.locator('input[name="ID-PROJ-01"][value="na"]').count() == 0  # core: no "non concerné"
     answer(page, "ID-CONC-03", "na")
     assert page.get_attribute('textarea[name="justification:ID-CONC-03"]', "aria-invalid") == "true"
@@ -97,12 +102,13 @@ def test_progress_excluded_criteria_and_na_justification(page, server) -> None:
     assert page.get_attribute('textarea[name="justification:ID-CONC-03"]', "aria-invalid") == "false"
     answer(page, "ID-PROJ-01", "2")
     wait_scored(page)
-    assert page.inner_text('.cap-progress-line [data-progress="ID"]').startswith("2 / ")
+    assert page.inner_text('.cap-sommaire [data-progress="ID"]').startswith("2 / ")
 
 
 def test_keyboard_only_answering(page, server) -> None:
     """Tab reaches the answers, arrow keys choose a level, and the score follows."""
     open_assessment(page, server)
+    goto(page, "ID-PROJ")
     page.focus('input[name="ID-PROJ-01"][value="1"]')
     page.keyboard.press("Space")
     page.keyboard.press("ArrowRight")
@@ -149,11 +155,13 @@ def test_bad_file_gets_a_clear_message_and_nothing_is_lost(page, server, tmp_pat
     answer(page, "ID-PROJ-01", "3")
     wait_scored(page)
     before = page.evaluate("() => localStorage.length")
+    open_menu(page)
     page.set_input_files('[data-action="import-json"]', str(_make(tmp_path, name, content)))
     page.wait_for_function("() => document.querySelector('[data-alerts]').textContent.includes('Import impossible')")
     text = alerts(page)
     assert message in text and name in text and "travail en cours n'a pas changé" in text
     assert page.input_value("#cap-structure-name") == "Mon travail"
+    goto(page, "ID-PROJ")
     assert page.is_checked('input[name="ID-PROJ-01"][value="3"]')
     assert page.evaluate("() => localStorage.length") == before
 
@@ -173,6 +181,7 @@ def test_good_file_is_imported_alongside_and_text_stays_text(page, server, tmp_p
     assert "ZZ-VIEUX-01" in alerts(page)  # unknown ids are kept and reported
     wait_scored(page)
     assert page.input_value("#cap-structure-name") == evil
+    goto(page, "ID-PROJ")
     assert page.input_value('textarea[name="comment:ID-PROJ-01"]') == evil
     assert page.is_checked('input[name="ID-PROJ-01"][value="4"]')
     assert page.evaluate("() => window.__pwned") is None
@@ -184,12 +193,12 @@ def test_good_file_is_imported_alongside_and_text_stays_text(page, server, tmp_p
 
 def test_example_and_clear_my_data(page, server) -> None:
     open_assessment(page, server)
-    page.click('[data-action="example"]')
+    act(page, "example")
     page.wait_for_function("() => document.querySelector('#cap-structure-name').value.includes('exemple')")
     wait_scored(page)
     assert float(page.get_attribute('[data-score="overall"]', "data-value")) > 0
     page.once("dialog", lambda d: d.accept())
-    page.click('[data-action="clear"]')
+    act(page, "clear")
     page.wait_for_function("() => document.querySelector('[data-alerts]').textContent.includes('effacées')")
     assert page.input_value("#cap-structure-name") == ""
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('cap-en-ligne:a:')).length") <= 1
@@ -199,16 +208,16 @@ def test_several_assessments_rename_duplicate_delete(page, server) -> None:
     open_assessment(page, server)
     page.fill("#cap-structure-name", "Première")
     answer(page, "ID-PROJ-01", "2")
-    page.click('[data-action="duplicate"]')
+    act(page, "duplicate")
     page.wait_for_function("() => document.querySelector('#cap-structure-name').value === 'Première (copie)'")
     assert page.is_checked('input[name="ID-PROJ-01"][value="2"]')
     page.once("dialog", lambda d: d.accept("Seconde"))
-    page.click('[data-action="rename"]')
+    act(page, "rename")
     page.wait_for_function("() => document.querySelector('#cap-structure-name').value === 'Seconde'")
     options = page.locator('[data-action="switch"] option').all_inner_texts()
     assert len(options) == 2
     page.once("dialog", lambda d: d.accept())
-    page.click('[data-action="delete"]')
+    act(page, "delete")
     page.wait_for_function("() => document.querySelectorAll('[data-action=switch] option').length === 1")
     assert page.input_value("#cap-structure-name") == "Première"
 
@@ -222,6 +231,7 @@ def test_engine_failure_is_explained_and_answers_are_still_saved(browser, server
     page.wait_for_selector("#cap-app[data-state=error]", timeout=120_000)
     assert "n'a pas pu démarrer" in alerts(page) and "restent enregistrées" in alerts(page)
     page.reload()
+    page.wait_for_selector('#cap-app[data-step="ID-PROJ"]')  # where it was left
     assert page.is_checked('input[name="ID-PROJ-01"][value="3"]')
     assert page.watch.foreign == []
     page.context.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import new_page, open_assessment, scores_on_page, wait_scored, watched
+from tests.e2e.test_steps import act, goto, open_menu, theme_of
 
 pytestmark = pytest.mark.e2e
 
@@ -17,10 +18,12 @@ READY = "#cap-app[data-state=ready][data-form=complete]"
 
 
 def answer(page, cid: str, value: str) -> None:
+    goto(page, theme_of(cid))
     page.locator(f'input[name="{cid}"][value="{value}"]').check()
 
 
 def comment(page, cid: str, text: str) -> None:
+    goto(page, theme_of(cid))
     details = page.locator(f"#c-{cid} details.cap-comment")
     if not details.evaluate("d => d.open"):
         details.locator("summary").click()
@@ -41,7 +44,7 @@ def values(assessment: dict) -> dict:
 
 def export(page, tmp_path: Path) -> dict:
     with page.expect_download(timeout=10_000) as info:
-        page.click('[data-action="export-json"]')
+        act(page, "export-json")
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     return json.loads(target.read_text(encoding="utf-8"))
@@ -59,10 +62,12 @@ def test_two_tabs_on_one_assessment_merge_instead_of_overwriting(browser, server
     answer(a, "ID-PROJ-01", "3")
     b = watched(a.context.new_page(), server)
     open_assessment(b, server)
+    goto(b, "ID-PROJ")
     assert b.is_checked('input[name="ID-PROJ-01"][value="3"]')
     answer(a, "ID-PROJ-02", "2")
     comment(a, "ID-PROJ-02", "Vu en bureau")
     answer(b, "ID-GOUV-01", "4")
+    goto(b, "intro")
     b.fill("#cap-structure-name", "EI du Val")
     answer(a, "SR-ACCU-01", "1")
     expected = {"ID-PROJ-01": 3, "ID-PROJ-02": 2, "ID-GOUV-01": 4, "SR-ACCU-01": 1}
@@ -75,9 +80,12 @@ def test_two_tabs_on_one_assessment_merge_instead_of_overwriting(browser, server
     assert values(final) == expected
     assert final["answers"]["ID-PROJ-02"]["comment"] == "Vu en bureau"
     assert final["structure"]["name"] == "EI du Val"
+    goto(b, "SR-ACCU")
     b.wait_for_function("() => document.querySelector('input[name=\"SR-ACCU-01\"][value=\"1\"]').checked")
+    goto(a, "ID-GOUV")
     a.wait_for_function("() => document.querySelector('input[name=\"ID-GOUV-01\"][value=\"4\"]').checked")
     assert a.input_value("#cap-structure-name") == "EI du Val"
+    goto(b, "ID-PROJ")
     assert b.input_value('textarea[name="comment:ID-PROJ-02"]') == "Vu en bureau"
     assert "autre onglet" in b.inner_text("[data-alerts]")
     for page in (a, b):
@@ -92,17 +100,17 @@ def test_the_last_keystroke_survives_a_closed_tab_and_a_reload(browser, server) 
     context = context_page.context
     open_assessment(context_page, server, wait_ready=False)
     context_page.wait_for_selector("#cap-structure-name")
-    comment(context_page, "ID-PROJ-01", "Dernier mot tapé")
     context_page.type("#cap-structure-name", "ACI Soleil")
+    comment(context_page, "ID-PROJ-01", "Dernier mot tapé")
     context_page.close()  # at once, no wait
     again = context.new_page()
     again.goto(server + "evaluer.html")
-    again.wait_for_selector("#cap-structure-name")
+    again.wait_for_selector('#cap-app[data-step="ID-PROJ"]')  # where it was left
     assert again.input_value("#cap-structure-name") == "ACI Soleil"
     assert again.input_value('textarea[name="comment:ID-PROJ-01"]') == "Dernier mot tapé"
     again.fill('textarea[name="comment:ID-PROJ-01"]', "Dernier mot tapé, puis rechargé")
     again.reload()
-    again.wait_for_selector("#cap-structure-name")
+    again.wait_for_selector('#cap-app[data-step="ID-PROJ"]')
     assert again.input_value('textarea[name="comment:ID-PROJ-01"]') == "Dernier mot tapé, puis rechargé"
     context.close()
 
@@ -124,7 +132,7 @@ def test_full_storage_keeps_the_work_reachable_exportable_and_shows_a_way_out(pa
     comment(page, "ID-CONC-03", "x" * 4900)  # weight, so that deleting it makes room
     answer(page, "ID-PROJ-01", "1")
     old_id = page.evaluate("() => localStorage.getItem('cap-en-ligne:current')")
-    page.click('[data-action="new"]')
+    act(page, "new")
     page.fill("#cap-structure-name", "Évaluation 2026")
     answer(page, "ID-PROJ-01", "3")
     answer(page, "ID-GOUV-01", "4")
@@ -137,12 +145,13 @@ def test_full_storage_keeps_the_work_reachable_exportable_and_shows_a_way_out(pa
     text = page.inner_text("[data-alerts]")
     assert "plein" in text and "désactivé" not in text
     assert page.input_value("#cap-structure-name") == "Évaluation 2026"
+    goto(page, "ID-GOUV")
     assert page.is_checked('input[name="ID-GOUV-01"][value="4"]')
     assert page.locator('[data-action="switch"] option').count() == 2
     # changes while full: one alert, not one per change; a new assessment is refused, not thrown
     for cid, value in (("ID-PROJ-02", "2"), ("ID-PROJ-03", "3"), ("ID-GOUV-02", "1"), ("SR-ACCU-01", "4")):
         answer(page, cid, value)
-    page.click('[data-action="new"]')
+    act(page, "new")
     assert page.locator(".cap-alert", has_text="est plein").count() == 1
     assert page.input_value("#cap-structure-name") == "Évaluation 2026"
     # export works and holds the answers given while full
@@ -150,10 +159,11 @@ def test_full_storage_keeps_the_work_reachable_exportable_and_shows_a_way_out(pa
     assert values(data)["SR-ACCU-01"] == 4 and values(data)["ID-GOUV-01"] == 4
     assert "_sync" not in data
     # the way out: open the old one, delete it; then the current one saves again
+    open_menu(page)
     page.select_option('[data-action="switch"]', old_id)
     assert page.input_value("#cap-structure-name") == "Ancienne évaluation"
     page.once("dialog", lambda dialog: dialog.accept())
-    page.click('[data-action="delete"]')
+    act(page, "delete")
     assert page.input_value("#cap-structure-name") == "Évaluation 2026"
     before = saved_count(page)
     answer(page, "SR-ACCU-02", "2")
@@ -202,9 +212,10 @@ def test_clear_all_says_what_goes_and_can_be_undone(page, server) -> None:
     before = page.evaluate(OURS)
     messages = []
     page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
-    page.click('[data-action="clear"]')
+    act(page, "clear")
     assert "synthèse collective" in messages[0] and "2 fichier(s)" in messages[0] and "annuler" in messages[0]
     assert page.evaluate("() => localStorage.getItem('cap-en-ligne:session')") is None
+    goto(page, "ID-PROJ")
     assert not page.is_checked('input[name="ID-PROJ-01"][value="3"]')
     page.click('[data-action="undo-clear"]')
     after = page.evaluate(OURS)
@@ -268,4 +279,5 @@ def test_a_file_too_big_is_refused_with_its_real_size_and_nothing_changes(page, 
     text = page.inner_text("[data-alerts]")
     assert "trop volumineux" in text and "6,0 Mo" in text and "2,0 Mo" not in text
     assert "Erreur interne" not in text and "n'a pas changé" in text
+    goto(page, "ID-PROJ")
     assert page.is_checked('input[name="ID-PROJ-01"][value="3"]')

@@ -11,6 +11,7 @@ from site_config.hooks import _write_service_worker
 from site_config.serve import serve_in_thread
 
 from tests.e2e.conftest import new_page, profile_page, scores_on_page, wait_scored
+from tests.e2e.test_steps import goto
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +44,7 @@ def test_visit_once_then_work_offline(browser, server) -> None:
     page.context.set_offline(True)
     page.reload()
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    goto(page, "ID-PROJ")
     page.locator('input[name="ID-PROJ-01"][value="4"]').check()
     page.locator('input[name="ID-PROJ-02"][value="2"]').check()
     wait_scored(page)
@@ -91,6 +93,7 @@ def test_repeat_visit_takes_the_webassembly_from_the_browser_cache(playwright, s
     seen = wasm_responses(page)
     page.reload()
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    goto(page, "ID-PROJ")
     page.locator('input[name="ID-PROJ-01"][value="3"]').check()
     wait_scored(page)
     assert seen, "the engine did not ask for its WebAssembly file"
@@ -110,6 +113,7 @@ def test_offline_without_the_browser_cache_falls_back_to_the_offline_copy(playwr
     seen = wasm_responses(page)
     page.reload()
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    goto(page, "ID-PROJ")
     page.locator('input[name="ID-PROJ-01"][value="2"]').check()
     wait_scored(page)
     assert [(r.status, r.from_service_worker) for r in seen if r.ok] == [(200, True)]
@@ -125,6 +129,7 @@ def test_new_version_is_announced_and_replaces_the_cache_with_answers_intact(bro
         page = new_page(browser, url)
         page.goto(url + "evaluer.html")
         page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+        goto(page, "ID-GOUV")
         page.locator('input[name="ID-GOUV-01"][value="3"]').check()
         wait_scored(page)
         wait_offline_ready(page)

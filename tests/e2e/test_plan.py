@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.e2e.conftest import open_assessment, wait_scored
+from tests.e2e.test_steps import act, goto
 
 pytestmark = pytest.mark.e2e
 # Words of buttons and navigation that must not appear in a printed document.
@@ -18,9 +19,10 @@ INTERFACE = ("Imprimer", "Exporter", "Rechercher", "Retenir dans mon plan", "Glo
 
 
 def load_example(page) -> None:
-    page.click('[data-action="example"]')
+    act(page, "example")
     page.wait_for_function("() => document.querySelector('#cap-structure-name').value.includes('exemple')")
     wait_scored(page)
+    goto(page, "plan")
     page.wait_for_selector(".cap-suggestion")
 
 
@@ -41,7 +43,7 @@ def pdf_text(page, html: str, tmp_path: Path, name: str) -> tuple[str, int]:
 
 def print_html(page, action: str) -> str:
     page.evaluate("() => { document.querySelector('[data-print-frame]').srcdoc = ''; }")
-    page.click(f'[data-action="{action}"]')
+    act(page, action)
     page.wait_for_function("() => document.querySelector('[data-print-frame]').srcdoc.length > 0")
     return page.get_attribute("[data-print-frame]", "srcdoc")
 
@@ -85,6 +87,7 @@ def test_plan_from_answers_edited_kept_after_reload_csv_and_pdf(page, server, tm
     page.reload()
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     wait_scored(page)
+    page.wait_for_selector('#cap-app[data-step="plan"]')  # where it was left
     page.wait_for_selector(".cap-action")
     texts = page.locator(".cap-action textarea").evaluate_all("els => els.map(e => e.value)")
     assert texts == ["Réécrire le projet avec les salariés en parcours",

@@ -8,6 +8,7 @@ import pytest
 
 from tests.e2e.conftest import new_page, open_assessment, wait_scored
 from tests.e2e.test_nothing_lost import FILL_STORAGE
+from tests.e2e.test_steps import act, answer, goto
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +28,9 @@ def overlaps(page, one: str, other: str) -> bool:
 def test_score_progress_and_saving_stay_in_view_while_answering(browser, server, size) -> None:
     page = new_page(browser, server, viewport={"width": size[0], "height": size[1]})
     open_assessment(page, server)
-    page.locator('input[name="ID-PROJ-01"][value="4"]').check()
-    # far down the page, in pillar 3, with the keyboard
+    answer(page, "ID-PROJ-01", "4")
+    # in pillar 3, with the keyboard
+    goto(page, "SU-ORGA")
     radio = 'input[name="SU-ORGA-02"][value="2"]'
     page.focus(radio)
     page.keyboard.press("Space")
@@ -45,15 +47,16 @@ def test_score_progress_and_saving_stay_in_view_while_answering(browser, server,
     if size[0] > 900:
         assert page.inner_text('.cap-status [data-progress="SU"]').startswith("1 /")
     page.click(".cap-status-links >> text=Résultats")
+    page.wait_for_selector('#cap-app[data-step="resultats"]')
     assert in_viewport(page, "#h-results")
     page.context.close()
 
 
 def test_a_failed_write_says_so_in_the_bar(page, server) -> None:
     open_assessment(page, server)
-    page.locator('input[name="ID-PROJ-01"][value="3"]').check()
+    answer(page, "ID-PROJ-01", "3")
     page.evaluate(FILL_STORAGE)
-    page.locator('input[name="ID-PROJ-02"][value="3"]').check()
+    answer(page, "ID-PROJ-02", "3")
     assert "Non enregistré : l'espace est plein" in page.inner_text("[data-save-status]")
 
 
@@ -61,8 +64,9 @@ def test_results_tables_fit_a_360_px_phone(browser, server) -> None:
     """No column of the scores or the gaps hides off screen: rows become blocks, values named."""
     page = new_page(browser, server, viewport={"width": 360, "height": 780})
     open_assessment(page, server)
-    page.click('[data-action="example"]')
+    act(page, "example")
     wait_scored(page)
+    goto(page, "resultats")
     widths = page.evaluate("""() => [...document.querySelectorAll('[data-results] table')]
         .map(t => [t.className, t.scrollWidth, t.parentElement.clientWidth])""")
     assert {name for name, _, _ in widths} >= {"cap-scores", "cap-gaps"}

@@ -9,7 +9,7 @@ const root = document.getElementById("cap-app");
 const form = document.getElementById("cap-form");
 const $ = (selector, scope = root) => scope.querySelector(selector);
 const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selector));
-const FORMAT = { format: "cap-evaluation", format_version: 1 };
+const FORMAT = { format: "cap-evaluation", format_version: Number(root.dataset.formatVersion) || 1 };
 
 const store = new Store();
 // `base`: the fields as last written or read (to stamp what changed since); `stamps`: when each
@@ -21,7 +21,7 @@ function blank(name = "") {
   const stamp = now();
   return { ...FORMAT, questionnaire: { id: root.dataset.questionnaire, version: root.dataset.version },
     id: uuid(), kind: "individual", created: stamp, updated: stamp,
-    structure: { name, type: null }, respondent: { name: "", role: null },
+    structure: { name, types: [], activities: [] }, respondent: { name: "", role: null },
     answers: {}, targets: {}, importance: {}, indicators: {}, plan: [] };
 }
 
@@ -132,6 +132,7 @@ function showFields(paths) {
     if (fieldset) updateCriterion(fieldset);
   }
   if (others) fillProfile();
+  refreshTasks();
   touch();
 }
 
@@ -175,38 +176,52 @@ document.addEventListener("visibilitychange", () => { if (document.visibilitySta
 function refreshList() {
   const select = $('[data-action="switch"]');
   const items = store.index().sort((x, y) => String(y.updated).localeCompare(String(x.updated)));
-  select.replaceChildren(...items.map((item) => {
-    const option = document.createElement("option");
-    option.value = item.id;
+  const stored = items.some((item) => item.id === state.a.id);
+  const options = items.map((item) => {
     const kind = item.kind === "consolidated" ? " (synthèse)" : "";
-    option.textContent = `${item.title || item.name || "Sans nom"}${kind} — ${frDate(item.updated, true)}`;
-    option.selected = item.id === state.a.id;
-    return option;
-  }));
+    return el("option", { value: item.id, selected: item.id === state.a.id,
+      text: `${item.title || item.name || "Sans nom"}${kind} — ${frDate(item.updated, true)}` });
+  });
+  // nothing is stored until the user starts: the one shown is then only in this page
+  if (!stored) options.unshift(el("option", { value: "", selected: true, text: "Nouvelle évaluation (pas encore enregistrée)" }));
+  select.replaceChildren(...options);
+  const name = state.a.structure?.name || (stored ? "sans nom" : "nouvelle, pas encore enregistrée");
+  const shown = $("[data-current-name]");
+  if (shown.textContent !== name) shown.textContent = name;
 }
 
 function refreshExportNote() {
   const meta = store.meta(state.a.id) || {};
-  const note = $("[data-export-note]");
+  let text;
   if (store.status === "full") {
-    note.textContent = "Attention : l'espace d'enregistrement est plein. Exportez votre fichier avant de fermer la page.";
+    text = "Attention : l'espace d'enregistrement est plein. Exportez votre fichier avant de fermer la page.";
   } else if (!store.persistent) {
-    note.textContent = "Attention : l'enregistrement sur cet appareil est désactivé. Exportez votre fichier avant de fermer la page.";
+    text = "Attention : l'enregistrement sur cet appareil est désactivé. Exportez votre fichier avant de fermer la page.";
   } else if (!meta.exported) {
-    note.textContent = "Pas encore exporté. Pensez à exporter votre fichier pour le garder ailleurs ou le transmettre à l'animateur.";
+    text = "Pas encore exporté. Pensez à exporter votre fichier pour le garder ailleurs ou le transmettre à l'animateur.";
   } else {
     const late = meta.exported < state.a.updated ? " Des réponses ont changé depuis : exportez à nouveau." : "";
-    note.textContent = `Dernier export le ${frDate(meta.exported, true)}.${late}`;
+    text = `Dernier export le ${frDate(meta.exported, true)}.${late}`;
   }
+  $$("[data-export-note]").forEach((note) => { if (note.textContent !== text) note.textContent = text; });
 }
 
 // -- form <-> assessment ---------------------------------------------------------------------
 
 function fill({ fresh = false } = {}) {
-  const a = state.a;
-  if (!fresh) form.reset(); // a page just loaded is already blank: skip touching 500 inputs
-  fillProfile(a);
+  if (!fresh) form.reset(); // a page just loaded is already blank: skip touching the inputs
+  fillProfile(state.a);
   fillAnswers(form, { fresh });
+  refreshTasks();
+}
+
+/** The structure's types and activities: format 2 lists, or a format 1 file's single `type`. */
+function profileOf(a = state.a) {
+  const s = a?.structure || {};
+  const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === "string") : []);
+  const types = Array.isArray(s.types) || Array.isArray(s.activities) ? list(s.types)
+    : (typeof s.type === "string" && s.type ? [s.type] : []);
+  return { types, activities: list(s.activities) };
 }
 
 // The structure, the respondent and the indicators: the fields outside the criteria.
@@ -216,17 +231,21 @@ function fillProfile(a = state.a) {
     if (input && input.value !== value) input.value = value;
   };
   set("structure-name", a.structure?.name || "");
-  set("structure-type", a.structure?.type || "");
+  const { types, activities } = profileOf(a);
+  form.querySelectorAll("input[name='structure-type']").forEach((box) => { box.checked = types.includes(box.value); });
+  form.querySelectorAll("input[name='structure-activity']").forEach((box) => { box.checked = activities.includes(box.value); });
   set("respondent-role", a.respondent?.role || "");
   set("respondent-name", a.respondent?.name || "");
   form.querySelectorAll("input[name^='indicator:']").forEach((input) => {
     const value = a.indicators?.[input.name.slice("indicator:".length)];
     set(input.name, value === undefined || value === null ? "" : String(value));
   });
-  applyType();
+  form.elements["easy-read"].checked = Boolean(state.easyRead); // form.reset() unticks it
+  root.classList.toggle("is-parcours", a.respondent?.role === "parcours");
+  applyProfile();
 }
 
-// Puts the saved answers into the criteria found in `scope` (the form, or a criterion just added).
+// Puts the saved answers into the criteria found in `scope` (the form, or a step just put in the page).
 function fillAnswers(scope, { fresh = false } = {}) {
   const answers = state.a.answers || {};
   for (const [cid, answer] of Object.entries(answers)) {
@@ -241,33 +260,7 @@ function fillAnswers(scope, { fresh = false } = {}) {
   fieldsets.forEach((fieldset) => {
     if (!fresh || fieldset.dataset.criterion in answers) updateCriterion(fieldset);
   });
-  applyType(fieldsets);
-}
-
-// The later pillars come as templates (a lighter first screen). Move their criteria into the
-// page a few at a time when the browser is idle, so no task grows long on a slow phone, and
-// restore their answers. `data-form="complete"` says the whole form is there.
-function insertDeferredPillars() {
-  const later = window.requestIdleCallback || ((cb) => setTimeout(() => cb({ timeRemaining: () => 8 }), 1));
-  const queue = $$("template[data-deferred-pillar]").flatMap((template) => {
-    const nodes = Array.from(template.content.childNodes);
-    return nodes.map((node, n) => ({ node, template, last: n === nodes.length - 1 }));
-  });
-  const step = (deadline) => {
-    do {
-      const item = queue.shift();
-      if (!item) break;
-      item.template.before(item.node);
-      if (item.node.classList?.contains("cap-criterion")) {
-        fillAnswers(item.node, { fresh: true });
-        if (state.easyRead) item.node.querySelector("details.cap-easy").open = true;
-      }
-      if (item.last) item.template.remove();
-    } while (queue.length && deadline.timeRemaining() > 4);
-    if (queue.length) later(step, { timeout: 200 });
-    else root.dataset.form = "complete";
-  };
-  later(step, { timeout: 200 });
+  applyProfile(fieldsets);
 }
 
 function updateCriterion(fieldset) {
@@ -276,18 +269,29 @@ function updateCriterion(fieldset) {
   const isNa = checked?.value === "na";
   const textarea = box.querySelector("textarea");
   const invalid = isNa && !textarea.value.trim() ? "true" : "false";
-  // Write only what changes: each write costs a style pass over a large page.
+  // Write only what changes: each write costs a style pass.
   if (box.hidden === isNa) box.hidden = !isNa;
   if (textarea.required !== isNa) textarea.required = isNa;
   if (textarea.getAttribute("aria-invalid") !== invalid) textarea.setAttribute("aria-invalid", invalid);
   if (fieldset.classList.contains("is-answered") !== Boolean(checked)) fieldset.classList.toggle("is-answered");
 }
 
-function applyType(fieldsets = $$(".cap-criterion")) {
-  const type = form.elements["structure-type"].value;
+/** A criterion applies when it names no type, when the profile is empty, or when ANY of the
+ *  structure's types and activities is among those it names (as the engine scores it). */
+function applies(list, profile) {
+  return !list || !profile.length || list.some((id) => profile.includes(id));
+}
+
+function profileIds() {
+  const { types, activities } = profileOf();
+  return [...types, ...activities];
+}
+
+function applyProfile(fieldsets = $$(".cap-criterion")) {
+  const profile = profileIds();
   for (const fieldset of fieldsets) {
     if (!fieldset.dataset.applies) continue;
-    const excluded = Boolean(type) && !fieldset.dataset.applies.split(" ").includes(type);
+    const excluded = !applies(fieldset.dataset.applies.split(" "), profile);
     if (fieldset.classList.contains("is-excluded") === excluded) continue;
     fieldset.classList.toggle("is-excluded", excluded);
     fieldset.querySelector(".cap-excluded").hidden = !excluded;
@@ -315,11 +319,15 @@ function onFormEvent(event) {
     else a.indicators[iid] = value;
   } else if (name === "structure-name") {
     a.structure.name = el.value;
-  } else if (name === "structure-type") {
-    a.structure.type = el.value || null;
-    applyType();
+  } else if (name === "structure-type" || name === "structure-activity") {
+    const ticked = (n) => Array.from(form.querySelectorAll(`input[name="${n}"]:checked`), (box) => box.value);
+    a.structure.types = ticked("structure-type");
+    a.structure.activities = ticked("structure-activity");
+    delete a.structure.type; // a format 1 file's single type, now in `types`
+    applyProfile();
   } else if (name === "respondent-role") {
     a.respondent.role = el.value || null;
+    root.classList.toggle("is-parcours", a.respondent.role === "parcours");
   } else if (name === "respondent-name") {
     a.respondent.name = el.value;
   } else if (name === "easy-read") {
@@ -330,13 +338,154 @@ function onFormEvent(event) {
   }
   save();
   rescore();
+  refreshTasks();
 }
 
+// "Version simplifiée": the simplified question and answers in place of the others (CSS, one class).
 function setEasyRead(on) {
   state.easyRead = on;
-  $$("details.cap-easy").forEach((d) => { d.open = on; });
+  root.classList.toggle("is-simple", on);
+  form.elements["easy-read"].checked = on;
+  $$('[data-action="easy-toggle"]').forEach((b) => b.setAttribute("aria-pressed", String(on)));
   try { localStorage.setItem("cap-en-ligne:easy-read", on ? "1" : ""); } catch { /* preference only */ }
 }
+
+// -- steps -----------------------------------------------------------------------------------
+// One step on screen: the introduction, a theme, the indicators, the results or the plan. The
+// others are `hidden` (no style, no layout). A theme's criteria come as a <template> that is put in
+// the page the first time the step opens, with the stored answers. The URL names the step
+// (#etape=ID-PROJ), so the browser's back button goes back a step; the last step of each stored
+// assessment is kept beside it (storage.js index line, never in the file) to resume there.
+
+const STEP_PREFIX = "#etape=";
+const stepEls = new Map($$(".cap-step").map((section) => [section.dataset.stepId, section]));
+const stepIds = [...stepEls.keys()];
+const themeIds = stepIds.filter((id) => stepEls.get(id).querySelector("template[data-criteria]"));
+const stepOfCriterion = new Map();
+const themeCriteria = new Map(); // theme → [{id, applies}], read once from the templates
+for (const tid of themeIds) {
+  const list = Array.from(stepEls.get(tid).querySelector("template[data-criteria]").content
+    .querySelectorAll(".cap-criterion"), (f) => ({ id: f.dataset.criterion, applies: f.dataset.applies?.split(" ") || null }));
+  themeCriteria.set(tid, list);
+  list.forEach((c) => stepOfCriterion.set(c.id, tid));
+}
+
+/** Put a theme's criteria in the page (once), with their stored answers. */
+function materialise(section) {
+  const template = section.querySelector("template[data-criteria]");
+  if (!template) return;
+  const fragment = document.importNode(template.content, true);
+  const fieldsets = Array.from(fragment.querySelectorAll(".cap-criterion"));
+  template.replaceWith(fragment);
+  fieldsets.forEach((f) => fillAnswers(f, { fresh: true }));
+}
+
+/** The step a URL fragment names: #etape=<step>, #c-<criterion>, or the step holding an element. */
+function stepOfHash(hash) {
+  if (!hash || hash === "#") return null;
+  let id = "";
+  try { id = decodeURIComponent(hash.slice(1)); } catch { return null; }
+  if (hash.startsWith(STEP_PREFIX)) {
+    const step = id.slice(STEP_PREFIX.length - 1);
+    return stepEls.has(step) ? { step } : null;
+  }
+  if (id.startsWith("c-") && stepOfCriterion.has(id.slice(2))) return { step: stepOfCriterion.get(id.slice(2)), criterion: id.slice(2) };
+  const target = document.getElementById(id);
+  const section = target?.closest(".cap-step");
+  return section ? { step: section.dataset.stepId, element: target } : null;
+}
+
+function rememberStep(step) {
+  if (!store.meta(state.a.id)) return; // not stored yet: nothing to resume
+  try { store.setMeta(state.a.id, { step }); } catch { /* a convenience: a full storage keeps the last one */ }
+}
+
+/** Show a step. `history`: "push" (a user's move), "replace" or "none" (back button, start).
+ *  `focus`: move the focus to the step's heading and scroll to its top (a user's move). */
+function showStep(step, { history: how = "push", focus = true, criterion = null, element = null } = {}) {
+  if (!stepEls.has(step)) step = "intro";
+  const section = stepEls.get(step);
+  materialise(section);
+  const previous = root.dataset.step;
+  if (previous !== step) {
+    stepEls.get(previous)?.setAttribute("hidden", "");
+    section.hidden = false;
+    root.dataset.step = step;
+    $$(".cap-sommaire a[aria-current]").forEach((a) => a.removeAttribute("aria-current"));
+    $(`.cap-sommaire a[data-goto="${CSS.escape(step)}"]`)?.setAttribute("aria-current", "step");
+    rememberStep(step);
+  }
+  const url = step === "intro" && how === "replace" && !location.hash ? null
+    : (criterion ? `#c-${criterion}` : `${STEP_PREFIX}${step}`);
+  if (url && how !== "none" && location.hash !== url) {
+    window.history[how === "push" ? "pushState" : "replaceState"]({ step }, "", url);
+  }
+  const target = criterion ? document.getElementById(`c-${criterion}`) : element;
+  if (target) {
+    if (!target.matches("input, select, textarea, button, a[href], [tabindex]")) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "start" });
+  } else if (focus) {
+    section.querySelector("h2").focus({ preventScroll: true });
+    section.scrollIntoView({ block: "start" });
+  }
+}
+
+/** Follow the URL (back and forward buttons, a link to #c-ID-PROJ-01); other anchors are left alone. */
+function followHash() {
+  const found = stepOfHash(location.hash);
+  if (found) showStep(found.step, { history: "none", criterion: found.criterion, element: found.element });
+  else if (!location.hash && root.dataset.step !== "intro") showStep("intro", { history: "none" });
+}
+window.addEventListener("popstate", followHash);
+window.addEventListener("hashchange", followHash);
+
+root.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-goto]");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button > 0) return;
+  event.preventDefault();
+  closeMenu();
+  showStep(link.dataset.goto);
+});
+
+/** Each theme's status in the sommaire, counting only the criteria that apply to the profile. */
+function refreshTasks() {
+  const profile = profileIds();
+  const answers = state.a.answers || {};
+  for (const [tid, list] of themeCriteria) {
+    const concerned = list.filter((c) => applies(c.applies, profile));
+    const done = concerned.filter((c) => [1, 2, 3, 4, "na", "dk"].includes(answers[c.id]?.value)).length;
+    const status = !concerned.length ? ["Ne concerne pas", "is-none"]
+      : done === 0 ? ["Non commencé", "is-todo"]
+        : done === concerned.length ? ["Terminé", "is-done"] : [`En cours (${done} / ${concerned.length})`, "is-doing"];
+    const out = root.querySelector(`[data-task-status="${CSS.escape(tid)}"]`);
+    if (out && out.textContent !== status[0]) {
+      out.textContent = status[0];
+      out.className = `cap-task-status ${status[1]}`;
+    }
+  }
+}
+
+// -- "Mes évaluations": a disclosure holding the list and the file actions ---------------------
+
+const menuToggle = $("[data-menu-toggle]");
+const menu = $("#cap-menu");
+function closeMenu({ focus = false } = {}) {
+  if (menu.hidden) return;
+  menu.hidden = true;
+  menuToggle.setAttribute("aria-expanded", "false");
+  if (focus) menuToggle.focus();
+}
+menuToggle.addEventListener("click", () => {
+  if (!menu.hidden) { closeMenu(); return; }
+  menu.hidden = false;
+  menuToggle.setAttribute("aria-expanded", "true");
+  refreshList();
+});
+menu.addEventListener("keydown", (event) => { if (event.key === "Escape") closeMenu({ focus: true }); });
+document.addEventListener("click", (event) => {
+  if (!menu.hidden && !menu.contains(event.target) && !menuToggle.contains(event.target)) closeMenu();
+});
 
 // -- engine ------------------------------------------------------------------------------------
 
@@ -387,9 +536,54 @@ async function rescore() {
   }
 }
 
+const formatPercent = (value) => (value === null || value === undefined ? "–"
+  : `${value.toLocaleString("fr-FR", { maximumFractionDigits: 1 })}\u202f%`);
+
+/** Horizontal bars per pillar and theme: the engine's percents (only formatted here) and a mark
+ *  at the tool's reference level; the engine's table below is the accessible alternative. */
+function renderBars(scores) {
+  const row = (title, s, kind) => {
+    const fill = el("span", { class: "cap-bar-fill" });
+    fill.style.width = `${Math.max(0, Math.min(100, s.percent ?? 0))}%`;
+    const track = el("span", { class: "cap-bar-track", "aria-hidden": "true" }, fill);
+    if (s.expected !== null && s.expected !== undefined) {
+      const mark = el("span", { class: "cap-bar-mark" });
+      mark.style.left = `${Math.max(0, Math.min(100, s.expected))}%`;
+      track.append(mark);
+    }
+    const value = s.percent === null ? "pas encore de score" : formatPercent(s.percent);
+    return el("li", { class: `cap-bar-row is-${kind}` }, el("span", { class: "cap-bar-label", text: title }), track,
+      el("span", { class: "cap-bar-value" }, value,
+        el("span", { class: "cap-bar-ref", text: ` · repère ${formatPercent(s.expected)}` })));
+  };
+  const groups = [];
+  for (const section of $$(".cap-task-group", $(".cap-sommaire"))) {
+    const pid = section.querySelector("[data-progress]").dataset.progress;
+    const p = scores.pillars[pid];
+    if (!p) continue;
+    const themes = el("ul", { class: "cap-bar-list" });
+    for (const link of section.querySelectorAll("a[data-goto]")) {
+      const t = scores.themes[link.dataset.goto];
+      if (t) themes.append(row(link.textContent, t, "theme"));
+    }
+    groups.push(row(section.querySelector(".cap-task-pillar").textContent.replace(/^Pilier \d+ — /, ""), p, "pillar"), themes);
+  }
+  // after the overall score, before the engine's table
+  const box = el("section", { class: "cap-bars", "aria-labelledby": "h-bars" },
+    el("h3", { id: "h-bars", text: "Où en est la structure" }),
+    el("p", { class: "cap-hint", text: "Chaque barre donne le score, de 0 à 100 %. Le trait vertical marque le repère "
+      + "de l'outil : le score d'une structure au niveau proposé pour chaque critère (le plus souvent le niveau 3). "
+      + "Le tableau plus bas donne les mêmes chiffres." }),
+    el("ul", { class: "cap-bar-list cap-bar-pillars" }, ...groups.map((g) => (g.tagName === "LI" ? g : el("li", { class: "cap-bar-themes" }, g)))));
+  const overall = $("[data-results] .cap-overall");
+  if (overall) overall.after(box); else $("[data-results]").prepend(box);
+}
+
 function render(data) {
   $("[data-results]").innerHTML = data.html; // HTML built and escaped by the Python package
   $$("[data-results] table").forEach(labelCells); // narrow screens stack rows, each value named
+  renderBars(data.scores);
+  refreshTasks();
   const overall = data.scores.overall.percent; // the engine's figure, only formatted here
   $("[data-bar-score]").textContent = overall === null ? "–"
     : `${overall.toLocaleString("fr-FR", { maximumFractionDigits: 1 })}\u202f%`;
@@ -501,6 +695,8 @@ function open(assessment, record = null) {
   refreshList();
   refreshExportNote();
   rescore();
+  // where this assessment was left (an opened one), else its introduction
+  showStep(store.meta(assessment.id)?.step || "intro", { history: "replace", focus: false });
 }
 
 /** Open a stored assessment by id; a damaged one is set aside and reported. */
@@ -530,6 +726,7 @@ function openNew(assessment, what) {
     return false;
   }
   open(assessment, { stamps: {}, text: null });
+  showSaved("saved");
   return true;
 }
 
@@ -586,6 +783,12 @@ function clearAll() {
 }
 
 const actions = {
+  // Commencer: the assessment is stored from now on, and the first theme opens.
+  start: () => {
+    if (!store.meta(state.a.id)) { save(); rescore(); }
+    showStep(themeIds[0]);
+  },
+  "easy-toggle": () => setEasyRead(!state.easyRead),
   "new": () => openNew(blank(), "Nouvelle évaluation"),
   rename: () => {
     const name = window.prompt("Nom de la structure pour cette évaluation :", state.a.structure?.name || "");
@@ -605,7 +808,7 @@ const actions = {
     if (!window.confirm("Supprimer cette évaluation de cet appareil ? Si vous ne l'avez pas exportée, elle sera perdue.")) return;
     store.delete(state.a.id);
     const rest = store.index().sort((x, y) => String(y.updated).localeCompare(String(x.updated)));
-    if (!rest.some((item) => openStored(item.id))) { open(blank()); save(); }
+    if (!rest.some((item) => openStored(item.id))) open(blank()); // stored once the user starts
   },
   example: loadExample,
   "export-json": exportJson,
@@ -627,12 +830,18 @@ async function run(action) {
 
 root.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-action]");
-  if (button && actions[button.dataset.action]) run(button.dataset.action);
+  if (!button || !actions[button.dataset.action]) return;
+  if (menu.contains(button)) closeMenu({ focus: true }); // an action chosen in "Mes évaluations" closes it
+  run(button.dataset.action);
 });
 root.addEventListener("change", (event) => {
   const action = event.target.dataset?.action;
-  if (action === "import-json") importJson(event.target).catch((err) => alertUser(`Import impossible : ${err.message}`));
-  else if (action === "switch") openStored(event.target.value);
+  if (action === "import-json") {
+    closeMenu({ focus: true });
+    importJson(event.target).catch((err) => alertUser(`Import impossible : ${err.message}`));
+  } else if (action === "switch" && event.target.value) {
+    openStored(event.target.value); // the menu stays open: arrow keys go through the list
+  }
 });
 form.addEventListener("change", onFormEvent);
 form.addEventListener("input", (event) => { if (event.target.tagName === "TEXTAREA" || event.target.type === "text" || event.target.type === "number") onFormEvent(event); });
@@ -666,17 +875,20 @@ function start() {
   state.stamps = record?.stamps || {};
   state.written = record?.text ?? null;
   state.base = flatten(state.a);
+  let easy = false;
+  try { easy = localStorage.getItem("cap-en-ligne:easy-read") === "1"; } catch { /* preference only */ }
+  if (easy) setEasyRead(true);
   fill({ fresh: true });
   if (record) {
     $("[data-save-status]").textContent = `Enregistré sur cet appareil (dernière modification : ${frDate(state.a.updated, true)}).`;
   }
-  if (!record && store.status === "ok") persist();
-  else { refreshList(); refreshExportNote(); }
-  let easy = false;
-  try { easy = localStorage.getItem("cap-en-ligne:easy-read") === "1"; } catch { /* preference only */ }
-  form.elements["easy-read"].checked = easy;
-  if (easy) setEasyRead(true);
-  insertDeferredPillars();
+  // Nothing is stored until the user starts (Commencer, an answer, an import, an example).
+  refreshList();
+  refreshExportNote();
+  // The step the URL names, or where this assessment was left, or the introduction.
+  const asked = stepOfHash(location.hash);
+  if (asked) showStep(asked.step, { history: "none", focus: false, criterion: asked.criterion, element: asked.element });
+  else showStep(record ? store.meta(state.a.id)?.step || "intro" : "intro", { history: "replace", focus: false });
 }
 
 start();
