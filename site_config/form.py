@@ -45,8 +45,8 @@ def _criterion(q: Questionnaire, c: Criterion) -> str:
                    f'<span class="cap-choice-head">{e(q.scale.na_label)}</span></label>')
     note = (f'<p class="cap-excluded" hidden>Ne concerne pas votre structure : {e(c.applies_note)} '
             'Vous pouvez passer au suivant.</p>') if c.applies_to else ""
-    core = ('<p class="cap-core-note">Critère essentiel : il concerne toutes les structures '
-            '(« non concerné » n\'est pas proposé).</p>') if c.core else ""
+    core = ('<p class="cap-core-note">Critère essentiel, pour toutes les structures : '
+            '« non concerné » n\'est pas proposé.</p>') if c.core else ""
     audience = f'<p class="cap-direction-note">{DIRECTION_NOTE}</p>' if direction else ""
     evidence = "".join(f"<li>{e(x)}</li>" for x in c.evidence)
     question = f'<span class="cap-q">{e(c.question)}</span>'
@@ -122,14 +122,13 @@ class _Steps:
 
 def _sommaire(q: Questionnaire, steps: _Steps) -> str:
     """The task list: every step, each theme with its status (app.js writes it), a link to each."""
-    def link(sid: str, title: str, code: str = "") -> str:
-        small = f' <span class="cap-id">{e(code)}</span>' if code else ""
-        return f'<a href="#etape={e(sid)}" data-goto="{e(sid)}">{e(title)}</a>{small}'
+    def link(sid: str, title: str) -> str:  # titles only: the step's heading shows the theme's code
+        return f'<a href="#etape={e(sid)}" data-goto="{e(sid)}">{e(title)}</a>'
 
     groups = [f'<li class="cap-task">{link("intro", "Votre structure et vous")}</li>']
     for p in q.pillars:
         tasks = "".join(
-            f'<li class="cap-task">{link(t.id, t.title, t.id)}'
+            f'<li class="cap-task">{link(t.id, t.title)}'
             f'<span class="cap-task-status" data-task-status="{e(t.id)}">Non commencé</span></li>' for t in p.themes)
         groups.append(f'<li class="cap-task-group"><span class="cap-task-pillar">Pilier {p.number} — '
                       f'{e(p.short_title or p.title)}</span> <span class="cap-progress" data-progress="{e(p.id)}">'

@@ -888,7 +888,11 @@ function start() {
   // The step the URL names, or where this assessment was left, or the introduction.
   const asked = stepOfHash(location.hash);
   if (asked) showStep(asked.step, { history: "none", focus: false, criterion: asked.criterion, element: asked.element });
-  else showStep(record ? store.meta(state.a.id)?.step || "intro" : "intro", { history: "replace", focus: false });
+  else {
+    // an anchor outside the steps (#cap-sommaire…) stays in the URL
+    showStep(record ? store.meta(state.a.id)?.step || "intro" : "intro",
+      { history: location.hash ? "none" : "replace", focus: false });
+  }
 }
 
 start();
