@@ -150,10 +150,10 @@ def _intro(q: Questionnaire, steps: _Steps, base: str) -> str:
                     ) if activities else ""
     return f"""<section class="cap-step cap-intro" data-step-id="intro" id="etape-intro" aria-labelledby="h-intro">
 <h2 id="h-intro" tabindex="-1">{steps.stepper("intro")}Votre structure et vous</h2>
-<p>Un thème par écran : pour chaque question, choisissez la phrase qui ressemble le plus à ce qui se passe
-vraiment aujourd'hui. Si vous ne savez pas, dites-le : c'est une information utile. Vos réponses restent sur
-cet appareil et sont enregistrées à chaque clic ; le <a href="{e(base)}echelle.html">calcul des scores</a> est
-expliqué à part. À plusieurs, chacun exporte son fichier et l'animateur les réunit dans la
+<p>Pour chaque question, choisissez la phrase qui ressemble le plus à ce qui se passe vraiment
+aujourd'hui. Si vous ne savez pas, dites-le : c'est une information utile. Le
+<a href="{e(base)}echelle.html">calcul des scores</a> est expliqué à part. À plusieurs, chacun exporte son
+fichier (menu « Mes évaluations ») et l'animateur les réunit dans la
 <a href="{e(base)}synthese.html">synthèse collective</a>.</p>
 <div class="cap-row"><label for="cap-structure-name">Nom de la structure</label>
 <input id="cap-structure-name" name="structure-name" type="text" maxlength="200"></div>
@@ -200,6 +200,7 @@ def form_html(q: Questionnaire, base: str) -> str:
 <div id="cap-app" class="cap-app" data-state="loading" data-form="complete" data-step="intro" data-base="{e(base)}" data-questionnaire="{e(q.id)}" data-version="{e(q.version)}" data-format-version="{FORMAT_VERSION}">
 <p class="cap-engine" role="status" aria-live="polite" data-engine-status>Chargement du moteur de calcul… Vous pouvez déjà répondre : vos réponses sont enregistrées sur cet appareil.</p>
 <div class="cap-alerts" role="alert" aria-live="assertive" data-alerts></div>
+<div class="cap-migration" role="status" data-migration hidden></div>
 <div class="cap-toolbar">
 <p class="cap-current">Évaluation : <strong data-current-name>nouvelle, pas encore enregistrée</strong></p>
 <button type="button" class="md-button cap-menu-toggle" aria-expanded="false" aria-controls="cap-menu" data-menu-toggle>Mes évaluations</button>

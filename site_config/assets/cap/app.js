@@ -259,8 +259,36 @@ function fillAnswers(scope, { fresh = false } = {}) {
   const fieldsets = scope.matches?.(".cap-criterion") ? [scope] : $$(".cap-criterion", scope);
   fieldsets.forEach((fieldset) => {
     if (!fresh || fieldset.dataset.criterion in answers) updateCriterion(fieldset);
+    markReview(fieldset);
   });
   applyProfile(fieldsets);
+}
+
+// Criteria a referential update asks to answer (new) or to check again (merged, reworded): the
+// engine lists them in the assessment's `review`; an answer given here clears the mark.
+const REVIEW_TEXT = {
+  added: "Nouveau critère depuis la mise à jour du référentiel : à répondre.",
+  split: "Nouveau critère, issu d'un critère partagé en deux : à répondre.",
+  merged: "Ce critère en réunit deux : la réponse la plus basse a été reprise, à revoir.",
+  reworded: "Ce critère a été reformulé : votre réponse est gardée, à revoir.",
+};
+function markReview(fieldset) {
+  const kind = state.a.review?.[fieldset.dataset.criterion];
+  let note = fieldset.querySelector(":scope > .cap-review");
+  if (!kind) { note?.remove(); delete fieldset.dataset.review; return; }
+  if (!note) {
+    note = el("p", { class: "cap-review" });
+    fieldset.querySelector("legend").after(note);
+  }
+  note.textContent = REVIEW_TEXT[kind] || "À revoir après la mise à jour du référentiel.";
+  fieldset.dataset.review = kind;
+}
+function clearReview(cid, fieldset) {
+  const review = state.a.review;
+  if (!review || !(cid in review)) return;
+  delete review[cid];
+  if (!Object.keys(review).length) delete state.a.review;
+  if (fieldset) markReview(fieldset);
 }
 
 function updateCriterion(fieldset) {
@@ -306,6 +334,7 @@ function onFormEvent(event) {
   if (el.type === "radio") {
     a.answers[name] = { ...(a.answers[name] || {}), value: el.value === "na" || el.value === "dk" ? el.value : Number(el.value) };
     updateCriterion(el.closest(".cap-criterion"));
+    clearReview(name, el.closest(".cap-criterion"));
   } else if (name.startsWith("comment:") || name.startsWith("justification:")) {
     const [field, cid] = name.split(":");
     const entry = { ...(a.answers[cid] || { value: null }) };
@@ -494,6 +523,7 @@ const engine = createEngine(root.dataset.base, {
     root.dataset.state = stateName;
     if (stateName === "ready") {
       setEngineStatus("Moteur de calcul prêt : les résultats se mettent à jour à chaque réponse.");
+      upgradeShown();
       rescore();
     } else if (stateName === "loading") {
       if (info.restarting !== undefined || state.engineStopped) setEngineStatus("Le moteur de calcul redémarre…");
@@ -661,6 +691,40 @@ async function importJson(input) {
   open(imported);
   const msg = alertUser(`Fichier « ${file.name} » importé et enregistré sur cet appareil.`, "success");
   for (const warning of result.warnings) msg.append(document.createElement("br"), `Attention : ${warning}`);
+  if (result.migration) showMigration(result.migration);
+}
+
+/** What a referential or format update changed in the file shown, in a few lines and a list. */
+function showMigration(migration) {
+  const box = $("[data-migration]");
+  const list = el("ul");
+  for (const change of migration.changes || []) list.append(el("li", { text: change.note || change.kind }));
+  const details = el("details", {}, el("summary", { text: "Le détail, critère par critère" }), list);
+  box.replaceChildren(el("p", { text: migration.summary }), ...(migration.changes?.length ? [details] : []));
+  box.hidden = false;
+}
+
+/** A stored assessment made with an earlier referential or file format: brought up to date by the
+ *  engine once it is ready, saved, and the user told what changed. Until then it shows as it was. */
+async function upgradeShown() {
+  const a = state.a;
+  if (!a || (Number(a.format_version) >= FORMAT.format_version && a.questionnaire?.version === root.dataset.version)) return;
+  const seq = state.seq;
+  let result;
+  try {
+    result = await engine.call("read", { assessment: a });
+  } catch {
+    return; // shown and scored as it is; tried again on the next visit
+  }
+  if (!result.migration || state.a !== a) return;
+  if (state.seq !== seq) { upgradeShown(); return; } // changed meanwhile: migrate the latest
+  const stored = Boolean(store.meta(a.id));
+  if (stored) {
+    try { store.save(result.assessment); } catch (err) { if (err instanceof StorageError) storageFailed(err); else throw err; }
+  }
+  const record = stored ? store.loadRecord(a.id) : null;
+  open(record?.assessment || result.assessment, record || { stamps: {}, text: null });
+  showMigration(result.migration);
 }
 
 async function printDocument(summary) {
@@ -712,6 +776,7 @@ function openStored(id) {
   }
   if (!record) return false;
   open(record.assessment, record);
+  if (root.dataset.state === "ready") upgradeShown();
   return true;
 }
 
