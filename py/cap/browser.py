@@ -71,6 +71,8 @@ def op_read(payload: dict[str, Any]) -> dict[str, Any]:
     reply: dict[str, Any] = {"assessment": assessment, "warnings": warnings}
     if migration:
         reply["migration"] = migration
+        # the summary says which versions, and more: the page shows it instead of this line
+        reply["warnings"] = [w for w in warnings if not w.startswith("Évaluation faite avec la version")]
     return reply
 
 

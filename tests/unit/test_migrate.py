@@ -271,6 +271,7 @@ def test_the_read_op_returns_the_summary_for_a_file_and_for_a_stored_assessment(
         assert "Services à la personne" in data["migration"]["summary"]
         assert data["assessment"]["review"]["AA-TWO-01"] == "merged"
         assert {"kind", "old", "new", "note"} <= set(data["migration"]["changes"][0])
+        assert not any("version" in w for w in data["warnings"])  # the summary says it, once
     again = json.loads(browser.call("read", json.dumps({"assessment": data["assessment"]})))["data"]
     assert "migration" not in again
 
