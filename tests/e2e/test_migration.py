@@ -59,7 +59,8 @@ def test_an_assessment_stored_by_the_2026_page_is_updated_when_the_engine_is_rea
     open_assessment(page, server, wait_ready=False)
     page.wait_for_selector("#cap-structure-name")
     page.evaluate("""(a) => {
-        localStorage.setItem('cap-en-ligne:index', JSON.stringify([{id: a.id, name: a.structure.name, updated: a.updated}]));
+        const item = {id: a.id, name: a.structure.name, updated: a.updated};
+        localStorage.setItem('cap-en-ligne:index', JSON.stringify([item]));
         localStorage.setItem('cap-en-ligne:a:' + a.id, JSON.stringify(a));
         localStorage.setItem('cap-en-ligne:current', a.id);
     }""", old)
