@@ -107,9 +107,10 @@ def test_plan_from_answers_edited_kept_after_reload_csv_and_pdf(page, server, tm
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Pilier", "Thème", "Critère"]
     body = {r[6]: r for r in rows[1:]}
-    assert body["Réécrire le projet avec les salariés en parcours"][8] == "juin 2027"
-    assert body["Réécrire le projet avec les salariés en parcours"][9] == "En cours"
-    assert body["Présenter le plan à l'assemblée générale"][7] == "Présidence"
+    assert rows[0][6:11] == ["Action", "Situation visée", "Responsable", "Échéance", "Statut"]
+    assert body["Réécrire le projet avec les salariés en parcours"][9] == "juin 2027"
+    assert body["Réécrire le projet avec les salariés en parcours"][10] == "En cours"
+    assert body["Présenter le plan à l'assemblée générale"][8] == "Présidence"
     assert kept_second in body and len(rows) == 4
 
     # Printed plan and one-page summary: structure, scores, every kept action, no interface.
