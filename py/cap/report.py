@@ -232,6 +232,13 @@ tr.theme th { font-weight: normal; padding-left: 5mm; }
 .cap-actions .meta { display: block; margin-top: 0.6mm; font-size: 8pt; line-height: 1.3; color: #444; }
 .cap-actions .situation, .cap-gaps .situation { display: block; margin-top: 0.6mm; font-size: 8.5pt; line-height: 1.3; font-style: italic; }
 .cap-actions.proposed td:nth-child(3) { font-style: italic; }
+/* proposals: the team writes owner and due date by hand; the action and its situation take the width */
+.cap-actions.proposed th:nth-child(1) { width: 76%; }
+.cap-actions.proposed th:nth-child(2) { width: 13%; }
+.cap-actions.proposed th:nth-child(3) { width: 11%; }
+.cap-actions.proposed th:nth-child(n+2), .cap-actions.proposed td:nth-child(3) { font-size: 8pt; }
+.cap-actions.proposed .situation, .cap-actions.proposed .meta { font-size: 7.5pt; line-height: 1.25; margin-top: 0.3mm; }
+.cap-actions.proposed td { padding-top: 1mm; padding-bottom: 1mm; }
 .cap-scores { font-size: 8.5pt; }
 .cap-scores th, .cap-scores td { padding-top: 0.7mm; padding-bottom: 0.7mm; }
 .cap-gaps { table-layout: fixed; }
@@ -337,7 +344,8 @@ def actions_table(q: Questionnaire, items: list[dict[str, Any]], proposed: bool 
     head = "Action proposée" if proposed else "Action"
     caption = "Actions proposées, par priorité" if proposed else "Actions du plan de progrès"
     return (f'<table class="cap-actions{" proposed" if proposed else ""}"><caption>{caption}</caption><thead><tr>'
-            f'<th scope="col">{head}</th><th scope="col">Responsable, échéance</th><th scope="col">Statut</th></tr>'
+            f'<th scope="col">{head}</th><th scope="col">{"Qui, quand" if proposed else "Responsable, échéance"}</th>'
+            '<th scope="col">Statut</th></tr>'
             f'</thead><tbody>{"".join(rows)}</tbody></table>')
 
 
