@@ -143,7 +143,15 @@ COLLECT = r"""
 RESCORE = r"""
 async (n) => {
   const root = document.getElementById("cap-app");
-  const sets = [...document.querySelectorAll("#cap-form fieldset.cap-criterion")]
+  // The guided page lays out one step: answer on the first theme's step, as a user does.
+  const first = [...document.querySelectorAll("[data-goto]")].map((a) => a.dataset.goto)
+    .find((id) => /^[A-Z]{2,4}-[A-Z]{2,6}$/.test(id));
+  if (first && root.dataset.step !== first) {
+    document.querySelector(`[data-goto="${first}"]`).click();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const scope = document.querySelector(`[data-step-id="${root.dataset.step}"]`) || document;
+  const sets = [...scope.querySelectorAll("fieldset.cap-criterion")]
     .filter((f) => !f.classList.contains("is-excluded"));
   const current = () => root.dataset.scored !== undefined && root.dataset.scored === (root.dataset.changes || "0");
   const waitCurrent = () => new Promise((resolve) => {
