@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,18 @@ pytestmark = pytest.mark.e2e
 
 
 OFFLINE_READY = """async () => {
-    const reg = await navigator.serviceWorker.getRegistration();
-    if (!reg || !reg.active || reg.active.state !== 'activated' || reg.installing || reg.waiting) return false;
+    // Precaching happens while the worker installs: once this build's worker is activated and none
+    // is installing or waiting, the cache is complete. Wait on the worker's own events, not a clock.
+    const reg = await navigator.serviceWorker.ready;
+    for (;;) {
+        const next = reg.installing || reg.waiting;
+        if (next) { await new Promise(r => next.addEventListener('statechange', r, {once: true})); continue; }
+        if (reg.active.state !== 'activated') {
+            await new Promise(r => reg.active.addEventListener('statechange', r, {once: true}));
+            continue;
+        }
+        break;
+    }
     const names = (await caches.keys()).filter(n => n.startsWith('cap-en-ligne-'));
     if (names.length !== 1) return false;
     const cache = await caches.open(names[0]);
@@ -27,13 +36,9 @@ OFFLINE_READY = """async () => {
 }"""
 
 
-def wait_offline_ready(page, timeout_s: float = 120) -> None:
-    """The service worker is active and has precached this build (wait_for_function does not
-    await an async predicate, so poll with evaluate)."""
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(OFFLINE_READY):
-        assert time.monotonic() < deadline, "the service worker did not finish precaching"
-        page.wait_for_timeout(300)
+def wait_offline_ready(page) -> None:
+    """The service worker is active and has precached this build (the page awaits the worker's events)."""
+    assert page.evaluate(OFFLINE_READY), "the service worker did not precache this build"
 
 
 def test_visit_once_then_work_offline(browser, server) -> None:
