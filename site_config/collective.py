@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 
-from cap.model import Criterion, Labelled, Questionnaire
+from cap.model import Criterion, Questionnaire
 from cap.report import esc as e
+from site_config.form import profile_checks
 
 # Regions of France (mainland and overseas), for the optional region of the anonymised export:
 # a list rather than free text, so that nothing identifying can be typed into the file.
@@ -138,15 +139,14 @@ def _compact(html: str) -> str:
 
 
 def synthese_html(q: Questionnaire, base: str) -> str:
-    def checks(field: str, items: tuple[Labelled, ...]) -> str:
-        return "".join(f'<label class="cap-check"><input type="checkbox" data-field="{field}" value="{e(t.id)}"> '
-                       f'{e(t.label)}</label>' for t in items)
+    types = profile_checks('data-field="types"', q.structure_types)
+    activities = profile_checks('data-field="activities"', q.activities)
     profile = ('<fieldset class="cap-profile"><legend>Type de structure <span class="cap-hint">(une ou plusieurs '
                'cases ; au départ, tous ceux que les participants ont cochés)</span></legend>'
-               f'<div class="cap-checks">{checks("types", q.structure_types)}</div></fieldset>')
+               f'<div class="cap-checks">{types}</div></fieldset>')
     if q.activities:
         profile += ('<fieldset class="cap-profile"><legend>Activités <span class="cap-hint">(facultatif)</span></legend>'
-                    f'<div class="cap-checks">{checks("activities", q.activities)}</div></fieldset>')
+                    f'<div class="cap-checks">{activities}</div></fieldset>')
     regions = "".join(f'<option value="{e(r)}">{e(r)}</option>' for r in REGIONS)
     return _compact(f"""
 <div id="cap-synthese" class="cap-app cap-collective" data-state="loading" data-base="{e(base)}" data-questionnaire="{e(q.id)}" data-version="{e(q.version)}"{_labels(q)}>

@@ -13,7 +13,7 @@ checkboxes, `[data-goto]`, `#cap-app[data-step]`, `[data-state]`, `[data-score]`
 from __future__ import annotations
 
 from cap import FORMAT_VERSION
-from cap.model import Criterion, Questionnaire
+from cap.model import Criterion, Labelled, Questionnaire
 from cap.report import esc as e
 
 # Drawn by CSS when its radio is checked or focused (sibling selectors: `:has()` on 500 labels
@@ -83,8 +83,12 @@ def _indicators(q: Questionnaire) -> str:
     return "".join(rows)
 
 
-def _checks(name: str, items) -> str:
-    return "".join(f'<label class="cap-check"><input type="checkbox" name="{name}" value="{e(t.id)}"> '
+TYPE_ATTR, ACTIVITY_ATTR = 'name="structure-type"', 'name="structure-activity"'  # test hooks (DESIGN.md)
+
+
+def profile_checks(attribute: str, items: tuple[Labelled, ...]) -> str:
+    """One labelled checkbox per type or activity; `attribute` names the group (e.g. 'name="structure-type"')."""
+    return "".join(f'<label class="cap-check"><input type="checkbox" {attribute} value="{e(t.id)}"> '
                    f'{e(t.label)}</label>' for t in items)
 
 
@@ -144,9 +148,9 @@ def _sommaire(q: Questionnaire, steps: _Steps) -> str:
 
 def _intro(q: Questionnaire, steps: _Steps, base: str) -> str:
     roles = "".join(f'<option value="{e(r.id)}">{e(r.label)}</option>' for r in q.roles)
-    activities = tuple(getattr(q, "activities", ()) or ())
+    activities = q.activities
     activity_box = (f'<fieldset class="cap-profile"><legend>Activités <span class="cap-hint">(facultatif)</span></legend>'
-                    f'<div class="cap-checks">{_checks("structure-activity", activities)}</div></fieldset>'
+                    f'<div class="cap-checks">{profile_checks(ACTIVITY_ATTR, activities)}</div></fieldset>'
                     ) if activities else ""
     return f"""<section class="cap-step cap-intro" data-step-id="intro" id="etape-intro" aria-labelledby="h-intro">
 <h2 id="h-intro" tabindex="-1">{steps.stepper("intro")}Votre structure et vous</h2>
@@ -159,7 +163,7 @@ fichier (menu « Mes évaluations ») et l'animateur les réunit dans la
 <input id="cap-structure-name" name="structure-name" type="text" maxlength="200"></div>
 <fieldset class="cap-profile"><legend>Type de structure <span class="cap-hint">(une ou plusieurs cases ; sans case
 cochée, toutes les questions s'affichent)</span></legend>
-<div class="cap-checks">{_checks("structure-type", q.structure_types)}</div></fieldset>
+<div class="cap-checks">{profile_checks(TYPE_ATTR, q.structure_types)}</div></fieldset>
 {activity_box}
 <div class="cap-row"><label for="cap-role">Qui répond ?</label>
 <select id="cap-role" name="respondent-role"><option value="">Choisir…</option>{roles}</select></div>
