@@ -216,3 +216,28 @@ def op_evolution(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 OPS["evolution"] = op_evolution
+
+
+# -- the plan as an editable document (ODT) --------------------------------------------------------
+
+def op_odt(payload: dict[str, Any]) -> dict[str, Any]:
+    """The plan as an OpenDocument text: `{base64, size, day}`, the bytes `python -m cap report FILE
+    --odt` writes for the same file and date. The assessment is first read as the CLI reads a file
+    (normalised, brought up to date); one the reader refuses is used as the page holds it."""
+    import base64
+
+    from . import odt
+
+    q = _q()
+    a = payload["assessment"]
+    try:
+        a, _ = read_assessment(a, q)
+    except AssessmentError:
+        pass
+    date = payload.get("date")
+    data = odt.plan_odt(q, a, date if isinstance(date, str) else None)
+    return {"base64": base64.b64encode(data).decode("ascii"), "size": len(data),
+            "day": odt.document_day(a, date if isinstance(date, str) else None)}
+
+
+OPS["odt"] = op_odt

@@ -280,12 +280,12 @@ def _umask() -> int:
     return mask
 
 
-def _write_file(text: str, output: str) -> None:
+def _write_file(text: str | bytes, output: str) -> None:
     """Write through a temporary file in the same folder, then `os.replace`: a failed write
     never leaves half a file, and an existing output keeps its permissions (and its links).
     A device or a pipe (`/dev/stdout`, `/dev/null`, a FIFO) is written to directly, never replaced."""
     target = os.path.realpath(output)
-    data = text.encode("utf-8", "backslashreplace")
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
     tmp = None
     try:
         try:
@@ -360,9 +360,24 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .odt import document_day, plan_odt
+    if args.odt and args.output in (None, "-"):
+        _err("Erreur : --odt écrit un fichier : indiquez son nom avec -o, par exemple « -o plan.odt ».")
+        return EXIT_USAGE
+    if args.odt and args.summary:
+        _err("Erreur : --odt et --summary ne vont pas ensemble : le document ODT contient déjà la synthèse.")
+        return EXIT_USAGE
+    if args.date is not None and (not args.odt or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date)
+                                  or document_day({}, args.date) != args.date):
+        _err(f"Erreur : --date « {args.date} » : une date AAAA-MM-JJ (depuis 1980) est attendue, avec --odt.")
+        return EXIT_USAGE
     _check_outputs(args, [args.output], [args.file])
     q = _questionnaire(args)
     a = _read(q, args.file, summary=True)
+    if args.odt:
+        _write_file(plan_odt(q, a, args.date), args.output)
+        _err(f"Écrit : {args.output}")
+        return EXIT_OK
     _write(report.summary_page(q, a) if args.summary else report.plan_page(q, a), args.output)
     return EXIT_OK
 
@@ -477,6 +492,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="fichier", help="fichier d'évaluation (JSON)")
     p.add_argument("-o", "--output", metavar="FICHIER", help=out_help)
     p.add_argument("--summary", action="store_true", help="la synthèse d'une page seulement")
+    p.add_argument("--odt", action="store_true", help="le plan en document modifiable OpenDocument (.odt, pour "
+                                                      "LibreOffice ou Word) ; -o obligatoire")
+    p.add_argument("--date", metavar="AAAA-MM-JJ", help="avec --odt : date du document (défaut : date de la dernière "
+                                                         "modification de l'évaluation)")
     p.set_defaults(func=cmd_report)
     p = command("plan", "plan de progrès (JSON, ou CSV avec --csv)")
     p.add_argument("file", metavar="fichier", help="fichier d'évaluation (JSON)")
