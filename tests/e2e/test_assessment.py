@@ -306,10 +306,13 @@ SEARCH_ORDER = """(() => {
 
 
 def test_search_waits_for_the_engine_then_works(page, server) -> None:
-    """On the assessment page the search index is loaded once the engine has answered, so that
-    building it does not slow Pyodide's start-up; searching still works."""
+    """On the assessment page nothing of the search loads before the visitor acts (Material's script
+    waits for a gesture), and its index is asked only once the engine has answered, so that building
+    it does not slow Pyodide's start-up; a gesture during the start-up waits for the engine too."""
     page.add_init_script(SEARCH_ORDER)
-    open_assessment(page, server)
+    open_assessment(page, server, wait_ready=False)
+    page.mouse.wheel(0, 200)  # a gesture while Pyodide is still starting
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     page.wait_for_function("() => window.__searchAsked.length === 1")
     assert page.evaluate("() => window.__searchAsked") == [True]
     page.locator(".md-search__input").click()

@@ -235,3 +235,18 @@ def test_dom_stays_small_after_the_engine_is_ready(page, server) -> None:
     assert total <= 1500
     goto(page, "SR-ACCU")
     assert page.locator(".cap-step:not([hidden]) .cap-criterion").count() >= 3
+
+
+def test_site_search_works_on_the_assessment_page_once_the_visitor_acts(page, server) -> None:
+    """Material's script waits for a first gesture on the engine's pages (it competed with the
+    engine's start): the search must still answer the first time someone uses it."""
+    open_assessment(page, server)
+    assert page.evaluate("() => typeof window.component$") == "undefined"
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.click(".md-search__input")
+    page.keyboard.type("recrutement")
+    page.wait_for_selector(".md-search-result__item")
+    assert "recrutement" in page.inner_text(".md-search-result").lower()
+    page.keyboard.press("Escape")
+    # the header and the back-to-top button are Material's again
+    assert page.evaluate("() => typeof window.component$") == "object"
