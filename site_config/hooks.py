@@ -119,10 +119,7 @@ def on_post_build(config: Any) -> None:
         raise PluginError("Pyodide est absent de node_modules : lancez « npm ci » (ou « make install »).")
     pyodide_dir = pyodide_folder()
     for source in (ROOT / "site_config" / "assets" / "cap").iterdir():
-        if source.name == "worker.js":
-            text = source.read_text(encoding="utf-8").replace("__PYODIDE_DIR__", pyodide_dir)
-            (assets / source.name).write_text(text, encoding="utf-8")
-        elif source.suffix in (".js", ".css"):
+        if source.suffix in (".js", ".css") and source.name != "worker.js":
             shutil.copy2(source, assets / source.name)
     (assets / "questionnaire.json").write_text(json.dumps(_state["bundle"], ensure_ascii=False, separators=(",", ":")),
                                                encoding="utf-8")
@@ -138,7 +135,67 @@ def on_post_build(config: Any) -> None:
         shutil.copy2(npm / name, target / name)
     whl = wheel.build_wheel(ROOT / "py" / "cap", cap.__version__, target)
     wheel.write_lock(npm / "pyodide-lock.json", whl, cap.__version__, target / "cap-lock.json")
+    _write_worker(site, pyodide_dir, whl)
     _write_service_worker(site)
+
+
+SNAPSHOT_MODES = ("off", "device", "build")
+
+
+def _write_worker(site: Path, pyodide_dir: str, whl: Path) -> None:
+    """worker.js with Pyodide's folder and the memory-snapshot settings written in.
+
+    CAP_SNAPSHOT (issue 18, measured in bench/README.md): "off" (default), "device" (the first
+    visit makes a snapshot of the started engine and keeps it on the device) or "build" (made
+    here with Node and the npm pyodide package, shipped gzipped beside Pyodide). The key binds a
+    snapshot to Pyodide, the wheel, the questionnaire bundle and the code that makes it.
+    """
+    mode = os.environ.get("CAP_SNAPSHOT", "off") or "off"
+    if mode not in SNAPSHOT_MODES:
+        raise PluginError(f"CAP_SNAPSHOT={mode!r} : valeurs possibles {', '.join(SNAPSHOT_MODES)}.")
+    source = ROOT / "site_config" / "assets" / "cap" / "worker.js"
+    preload = ROOT / "site_config" / "snapshot_preload.py"
+    target = site / pyodide_dir
+    digest = hashlib.sha256()
+    bundle = site / "assets" / "cap" / "questionnaire.json"
+    for part in (target / "pyodide.asm.wasm", target / "pyodide.asm.mjs", whl, bundle, preload, source,
+                 ROOT / "site_config" / "snapshot.mjs"):
+        digest.update(hashlib.sha256(part.read_bytes()).digest())
+    key = digest.hexdigest()[:16]
+    file = ""
+    if mode == "build":
+        file = _build_snapshot(site, target, whl, key)
+    text = source.read_text(encoding="utf-8").replace("__PYODIDE_DIR__", pyodide_dir)
+    text = (text.replace("__CAP_SNAPSHOT__", mode).replace("__CAP_SNAPSHOT_KEY__", key)
+            .replace("__CAP_SNAPSHOT_FILE__", file).replace("__CAP_WHEEL__", whl.name)
+            .replace("__CAP_PRELOAD__", json.dumps(preload.read_text(encoding="utf-8"))))
+    (site / "assets" / "cap" / "worker.js").write_text(text, encoding="utf-8")
+
+
+def _build_snapshot(site: Path, target: Path, whl: Path, key: str) -> str:
+    """Run site_config/snapshot.mjs (Node 20): the started engine's memory, gzipped, named by its hash.
+    A copy is kept under build/snapshot/<key> so that rebuilding unchanged sources costs nothing."""
+    import subprocess
+
+    cached = ROOT / "build" / "snapshot" / key
+    names = sorted(cached.glob("snapshot-*.bin.gz")) if cached.is_dir() else []
+    if not names:
+        tmp = cached.with_name(key + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        command = ["node", str(ROOT / "site_config" / "snapshot.mjs"), str(target), str(whl),
+                   str(site / "assets" / "cap" / "questionnaire.json"), str(tmp)]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PluginError(f"CAP_SNAPSHOT=build : Node n'a pas pu faire l'instantané ({exc}).") from exc
+        if result.returncode != 0:
+            raise PluginError(f"CAP_SNAPSHOT=build : l'instantané a échoué.\n{result.stderr[-2000:]}")
+        shutil.rmtree(cached, ignore_errors=True)
+        tmp.rename(cached)
+        names = sorted(cached.glob("snapshot-*.bin.gz"))
+    shutil.copy2(names[0], target / names[0].name)
+    return names[0].name
 
 
 def _unused_search_language(path: Path) -> bool:

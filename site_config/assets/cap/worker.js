@@ -58,6 +58,30 @@ async function boot() {
 }
 
 async function start() {
+  if (SNAPSHOT === "off") return startNormal();
+  let snapshot = null;
+  try {
+    snapshot = await snapshots.read();
+  } catch (err) {
+    console.warn(`[cap] instantané du moteur illisible (${err?.message || err}) : démarrage normal`);
+    await snapshots.drop().catch(() => {});
+    return startSnapshotMode({ make: false, boot: "fallback" });
+  }
+  if (snapshot) {
+    try {
+      return await startFromSnapshot(snapshot);
+    } catch (err) {
+      console.warn(`[cap] instantané du moteur écarté (${err?.message || err}) : démarrage normal`);
+      await snapshots.drop().catch(() => {});
+      return startSnapshotMode({ make: false, boot: "fallback" });
+    }
+  }
+  return startSnapshotMode({ make: SNAPSHOT === "device" && !(await snapshots.failedBefore()), boot: "normal" });
+}
+
+// The boot as it was before snapshots (CAP_SNAPSHOT unset): Pyodide's package manager installs
+// the wheel listed in the small lock file.
+async function startNormal() {
   const pyodide = await loadPyodide({
     indexURL: pyodideDir.href,
     lockFileURL: new URL("cap-lock.json", pyodideDir).href,
@@ -65,18 +89,148 @@ async function start() {
     stderr: () => {},
   });
   await pyodide.loadPackage("cap-en-ligne", { messageCallback: () => {} });
+  return init(pyodide, "normal");
+}
+
+async function questionnaire() {
   const response = await fetch(new URL("assets/cap/questionnaire.json", root));
   if (!response.ok) throw new Error(`questionnaire introuvable (${response.status})`);
-  const bundle = await response.text();
+  return response.text();
+}
+
+async function init(pyodide, bootKind, bundlePromise = questionnaire()) {
+  const bundle = await bundlePromise;
   const call = pyodide.pyimport("cap.browser").call;
   const reply = JSON.parse(call("init", `{"bundle":${bundle}}`));
   if (!reply.ok) throw new Error(reply.error.message);
-  return { call, info: reply.data };
+  return { call, info: { ...reply.data, boot: bootKind } };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Memory snapshots (issue 18, bench/README.md). The build (CAP_SNAPSHOT) writes the mode below:
+// "off", "device" (the first visit takes a snapshot of the engine once the questionnaire is
+// loaded and keeps it in Cache Storage; later visits restore it) or "build" (the build made the
+// snapshot with Node; the service worker precaches it). A snapshot is bound to the exact
+// Pyodide build (Pyodide checks its build id), to our wheel and to the questionnaire (the key
+// below hashes the three); on any failure the engine boots normally and the snapshot is dropped.
+const SNAPSHOT = "__CAP_SNAPSHOT__";
+const SNAPSHOT_KEY = "__CAP_SNAPSHOT_KEY__";
+const SNAPSHOT_FILE = "__CAP_SNAPSHOT_FILE__"; // build mode: the gzipped snapshot, in pyodideDir
+const WHEEL = "__CAP_WHEEL__";
+const WHEEL_PATH = "/lib/cap_en_ligne.whl"; // as in snapshot_preload.py: a pure-Python wheel is importable as a zip
+const STORE = "cap-engine-snapshot"; // Cache Storage; not "cap-en-ligne-*", which the service worker owns
+const storeUrl = (name) => new URL(`snapshot/${name}`, pyodideDir).href;
+
+// Imports every module the engine may need later and seeds random with a constant
+// (site_config/snapshot_preload.py, written in here by the build).
+const PRELOAD = __CAP_PRELOAD__;
+const INFO = `
+import json, cap.browser
+q = cap.browser._q()
+json.dumps({"id": q.id, "version": q.version, "criteria": len(q.criteria)})
+`;
+
+// Boot with our wheel on sys.path (Pyodide's loadPackage leaves state a snapshot cannot carry),
+// optionally taking the snapshot once the questionnaire is loaded, before any user data.
+async function startSnapshotMode({ make, boot: bootKind }) {
+  const wheel = fetch(new URL(WHEEL, pyodideDir)).then((r) => {
+    if (!r.ok) throw new Error(`paquet du moteur introuvable (${r.status})`);
+    return r.arrayBuffer();
+  });
+  const bundle = questionnaire();
+  const pyodide = await loadPyodide({
+    indexURL: pyodideDir.href,
+    lockFileURL: new URL("cap-lock.json", pyodideDir).href,
+    stdout: () => {},
+    stderr: () => {},
+    ...(make ? { _makeSnapshot: true } : {}),
+  });
+  pyodide.FS.writeFile(WHEEL_PATH, new Uint8Array(await wheel));
+  pyodide.runPython(PRELOAD);
+  const engine = await init(pyodide, make ? "made" : bootKind, bundle);
+  if (make) {
+    try {
+      const bytes = pyodide.makeMemorySnapshot();
+      engine.afterReady = () => snapshots.store(bytes, engine.info);
+    } catch (err) {
+      console.info(`[cap] pas d'instantané du moteur : ${err?.message || err}`);
+    }
+  }
+  pyodide.runPython("import random; random.seed()");
+  return engine;
+}
+
+async function startFromSnapshot(snapshot) {
+  const pyodide = await loadPyodide({
+    indexURL: pyodideDir.href,
+    lockFileURL: new URL("cap-lock.json", pyodideDir).href,
+    stdout: () => {},
+    stderr: () => {},
+    _loadSnapshot: snapshot.bytes,
+  });
+  // The snapshot froze Python's random state: draw a new seed from the browser.
+  pyodide.runPython("import random; random.seed()");
+  const info = JSON.parse(pyodide.runPython(INFO));
+  if (snapshot.info && JSON.stringify(info) !== JSON.stringify(snapshot.info)) {
+    throw new Error("instantané d'un autre questionnaire");
+  }
+  return { call: pyodide.pyimport("cap.browser").call, info: { ...info, boot: "restored" } };
+}
+
+const snapshots = {
+  async read() {
+    if (SNAPSHOT === "device") {
+      const cache = await caches.open(STORE);
+      const hit = await cache.match(storeUrl(SNAPSHOT_KEY));
+      if (!hit) return null;
+      const info = JSON.parse(hit.headers.get("x-cap-info") || "null");
+      const bytes = new Uint8Array(await hit.arrayBuffer());
+      if (String(bytes.length) !== hit.headers.get("x-cap-length")) throw new Error("instantané tronqué");
+      return { bytes, info };
+    }
+    if (await this.failedBefore()) return null;
+    const response = await fetch(new URL(SNAPSHOT_FILE, pyodideDir));
+    if (!response.ok) throw new Error(`instantané introuvable (${response.status})`);
+    const plain = response.body.pipeThrough(new DecompressionStream("gzip"));
+    const bytes = new Uint8Array(await new Response(plain).arrayBuffer());
+    return { bytes, info: null };
+  },
+  async store(bytes, info) {
+    const cache = await caches.open(STORE);
+    for (const request of await cache.keys()) await cache.delete(request);
+    await cache.put(storeUrl(SNAPSHOT_KEY), new Response(bytes, { headers: {
+      "content-type": "application/octet-stream", "x-cap-length": String(bytes.length),
+      "x-cap-info": JSON.stringify({ id: info.id, version: info.version, criteria: info.criteria }),
+    } }));
+    console.info(`[cap] instantané du moteur enregistré (${(bytes.length / 2 ** 20).toFixed(1)} Mio)`);
+  },
+  // A snapshot that failed is not made or fetched again for this build: a marker remembers it.
+  async drop() {
+    const cache = await caches.open(STORE);
+    await cache.delete(storeUrl(SNAPSHOT_KEY));
+    await cache.put(storeUrl(`failed-${SNAPSHOT_KEY}`), new Response(""));
+    if (SNAPSHOT === "build") {
+      const file = new URL(SNAPSHOT_FILE, pyodideDir).href;
+      for (const name of await caches.keys()) {
+        if (name.startsWith("cap-en-ligne-")) await (await caches.open(name)).delete(file);
+      }
+    }
+  },
+  async failedBefore() {
+    try {
+      return Boolean(await (await caches.open(STORE)).match(storeUrl(`failed-${SNAPSHOT_KEY}`)));
+    } catch {
+      return true; // no Cache Storage here: neither make nor keep one
+    }
+  },
+};
 
 const booting = boot();
 booting.then(
-  ({ info }) => self.postMessage({ id: 0, op: "ready", ok: true, data: info }),
+  ({ info, afterReady }) => {
+    self.postMessage({ id: 0, op: "ready", ok: true, data: info });
+    afterReady?.().catch((err) => console.info(`[cap] instantané du moteur non enregistré : ${err?.message || err}`));
+  },
   (err) => self.postMessage({ id: 0, op: "failed", ok: false, error: { message: String(err?.message || err) } }),
 );
 
