@@ -18,11 +18,35 @@ MAX_REGION = 60
 MAX_PROFILE = 30
 VALUES = (1, 2, 3, 4, "na", "dk")
 ROUNDING = 1e-6  # a mean of 100s may come out a hair above 100
+# Statistics of a group of fewer structures than this are withheld (no median, quartile, min or max):
+# with so few, one structure's scores could be worked out. One rule for the CLI and the pages.
+MIN_GROUP = 5
+# Size bands, from the indicator of people on a pathway in the year (the one count every type keeps).
+# Only the band is exported, never the number. (id, label, from, up to but not including)
+SIZE_INDICATOR = "personnes_accompagnees"
+SIZE_BANDS: tuple[tuple[str, str, float, float | None], ...] = (
+    ("moins-de-20", "Moins de 20 personnes accompagnées", 0, 20),
+    ("20-49", "De 20 à 49 personnes accompagnées", 20, 50),
+    ("50-99", "De 50 à 99 personnes accompagnées", 50, 100),
+    ("100-249", "De 100 à 249 personnes accompagnées", 100, 250),
+    ("250-et-plus", "250 personnes accompagnées ou plus", 250, None),
+)
+SIZE_LABELS = {band[0]: band[1] for band in SIZE_BANDS}
+FILTER_KEYS = ("type", "activity", "region", "size")
+
+
+def size_band(indicators: Any) -> str:
+    """The size band of a structure from its indicators ("" when the count is not given)."""
+    value = indicators.get(SIZE_INDICATOR) if isinstance(indicators, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        return ""
+    return next(band for band, _, low, high in SIZE_BANDS if value >= low and (high is None or value < high))
 
 
 def anonymise(q: Questionnaire, assessment: dict[str, Any], region: str = "") -> dict[str, Any]:
-    """Only the structure's types and activities, optional region, date, questionnaire version, scores
-    and criterion values (no name, no comment, no plan)."""
+    """Only the structure's types and activities, optional region, size band (from the count of people
+    accompanied, when given), date, questionnaire version, scores and criterion values (no name, no
+    comment, no plan, no figure of the indicators)."""
     s = score(q, assessment)
     profile = q.profile_of(assessment.get("structure"))
     activities = {a.id for a in q.activities}
@@ -30,7 +54,8 @@ def anonymise(q: Questionnaire, assessment: dict[str, Any], region: str = "") ->
         "format": FORMAT, "format_version": FORMAT_VERSION, "kind": ANONYMOUS_KIND,
         "questionnaire": {"id": q.id, "version": q.version},
         "structure": {"types": [i for i in profile if i not in activities],
-                      "activities": [i for i in profile if i in activities], "region": region[:60]},
+                      "activities": [i for i in profile if i in activities], "region": region[:60],
+                      "size": size_band(assessment.get("indicators"))},
         "date": str(assessment.get("updated") or "")[:10],
         "scores": {"overall": s["overall"]["percent"],
                    "pillars": {k: v["percent"] for k, v in s["pillars"].items()},
@@ -131,13 +156,16 @@ def read_anonymous(data: dict[str, Any], q: Questionnaire) -> dict[str, Any]:
         raise AssessmentError(f"Export anonymisé d'un autre questionnaire (« {qid} » au lieu de « {q.id} »).",
                               "questionnaire.id", code="questionnaire")
     qversion = _text(qref, "version", "questionnaire.version", 20)
-    structure = _object(data, "structure", "structure", {"type", "types", "activities", "region"})
+    structure = _object(data, "structure", "structure", {"type", "types", "activities", "region", "size"})
     stype = _text(structure, "type", "structure.type", MAX_ID, required=False)
     types, activities = _ids(structure, "types"), _ids(structure, "activities")
     if stype and not types and not activities:  # format 1: one type (SAP and OF became activities)
         types, activities = ([stype], []) if stype not in LEGACY_TYPES else (
             list(LEGACY_TYPES[stype][1]), list(LEGACY_TYPES[stype][2]))
     region = _text(structure, "region", "structure.region", MAX_REGION, required=False) or ""
+    size = _text(structure, "size", "structure.size", MAX_ID, required=False) or ""
+    if size and size not in SIZE_LABELS:
+        raise _bad("structure.size", f"une tranche de taille ({', '.join(SIZE_LABELS)}) ou rien", size)
     date = _text(data, "date", "date", 10, required=False) or ""
     scores = _object(data, "scores", "scores", {"overall", "pillars", "themes"})
     if "overall" not in scores:
@@ -159,7 +187,7 @@ def read_anonymous(data: dict[str, Any], q: Questionnaire) -> dict[str, Any]:
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION, "kind": ANONYMOUS_KIND,
         "questionnaire": {"id": qid, "version": qversion},
-        "structure": {"types": types, "activities": activities, "region": region}, "date": date,
+        "structure": {"types": types, "activities": activities, "region": region, "size": size}, "date": date,
         "scores": {"overall": overall, "pillars": pillars, "themes": themes},
         "values": values,
     }
@@ -184,49 +212,89 @@ def _is_percent(value: Any) -> bool:
         and 0 <= value <= 100
 
 
-def _summary(values: list[float]) -> dict[str, Any]:
-    if not values:
-        return {"n": 0, "mean": None, "median": None, "q1": None, "q3": None, "min": None, "max": None}
+def _summary(values: list[float], min_group: int = MIN_GROUP) -> dict[str, Any]:
+    """n, mean, median, quartiles, min and max; all but n withheld (None) for fewer than `min_group`."""
+    if len(values) < max(1, min_group):
+        return {"n": len(values), "withheld": bool(values), "mean": None, "median": None, "q1": None, "q3": None,
+                "min": None, "max": None}
     if len(values) == 1:
         q1 = q3 = values[0]
     else:
         q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
-    return {"n": len(values), "mean": statistics.fmean(values), "median": statistics.median(values),
+    return {"n": len(values), "withheld": False, "mean": statistics.fmean(values), "median": statistics.median(values),
             "q1": q1, "q3": q3, "min": min(values), "max": max(values)}
 
 
-def aggregate(q: Questionnaire, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Count by structure type and by activity; mean, median and quartiles per pillar and theme.
+def as_anonymous(q: Questionnaire, item: dict[str, Any]) -> dict[str, Any]:
+    """An anonymised export as is; a full assessment anonymised (scored, its region kept if it has one)."""
+    if item.get("kind") == ANONYMOUS_KIND:
+        return item
+    structure = item.get("structure") if isinstance(item.get("structure"), dict) else {}
+    region = structure.get("region") if isinstance(structure.get("region"), str) else ""
+    return anonymise(q, item, region)
 
-    A structure with several types counts once in each of them (and once in `count`); one with
-    no type counts under "inconnu". Activities are counted the same way, without "inconnu".
 
-    `items` are anonymised exports (checked by `read_anonymous`) or full assessments (scored
-    here), already read. Whatever is not a percent of 0–100 is left out, so that no NaN or
-    infinity ever reaches the statistics.
-    """
-    by_type: dict[str, int] = {}
-    by_activity: dict[str, int] = {}
-    pillar_values: dict[str, list[float]] = {p.id: [] for p in q.pillars}
-    theme_values: dict[str, list[float]] = {t.id: [] for t in q.themes}
-    overall: list[float] = []
+def clean_filters(filters: Any) -> dict[str, str]:
+    """The filters that are set: {type, activity, region, size} → non-empty texts only."""
+    if not isinstance(filters, dict):
+        return {}
+    return {k: filters[k] for k in FILTER_KEYS if isinstance(filters.get(k), str) and filters[k]}
+
+
+def matches(item: dict[str, Any], filters: dict[str, str]) -> bool:
+    """An anonymised item is in the group the filters describe (a type or an activity among its own)."""
+    structure = item.get("structure") if isinstance(item.get("structure"), dict) else {}
+    if "type" in filters and filters["type"] not in (structure.get("types") or ["inconnu"]):
+        return False
+    if "activity" in filters and filters["activity"] not in (structure.get("activities") or []):
+        return False
+    return all(key not in filters or (structure.get(key) or "") == filters[key] for key in ("region", "size"))
+
+
+def counts(items: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """How many anonymised items per type ("inconnu" when none), activity, region and size band."""
+    out: dict[str, dict[str, int]] = {"by_type": {}, "by_activity": {}, "by_region": {}, "by_size": {}}
+
+    def add(key: str, value: str) -> None:
+        out[key][value] = out[key].get(value, 0) + 1
+
     for item in items:
         structure = item.get("structure") if isinstance(item.get("structure"), dict) else {}
         types = [t for t in structure.get("types") or [] if isinstance(t, str) and t]
         for stype in dict.fromkeys(types or ["inconnu"]):
-            by_type[stype] = by_type.get(stype, 0) + 1
+            add("by_type", stype)
         for activity in dict.fromkeys(a for a in structure.get("activities") or [] if isinstance(a, str) and a):
-            by_activity[activity] = by_activity.get(activity, 0) + 1
-        if item.get("kind") == ANONYMOUS_KIND:
-            sc = item.get("scores") if isinstance(item.get("scores"), dict) else {}
-            o = sc.get("overall")
-            pillars = sc.get("pillars") if isinstance(sc.get("pillars"), dict) else {}
-            themes = sc.get("themes") if isinstance(sc.get("themes"), dict) else {}
-        else:
-            full = score(q, item)
-            o = full["overall"]["percent"]
-            pillars = {k: v["percent"] for k, v in full["pillars"].items()}
-            themes = {k: v["percent"] for k, v in full["themes"].items()}
+            add("by_activity", activity)
+        for key, field in (("by_region", "region"), ("by_size", "size")):
+            if isinstance(structure.get(field), str) and structure[field]:
+                add(key, structure[field])
+    return {key: dict(sorted(value.items())) for key, value in out.items()}
+
+
+def aggregate(q: Questionnaire, items: list[dict[str, Any]], filters: dict[str, str] | None = None,
+              min_group: int = MIN_GROUP) -> dict[str, Any]:
+    """The network statistics of the group `filters` describe: counts by type, activity, region and size
+    band; n, mean, median, quartiles, min and max per pillar and theme and overall. The one function
+    behind `python -m cap aggregate` and the Réseau page (through `network_view`).
+
+    A structure with several types counts once in each of them (and once in `count`); one with
+    no type counts under "inconnu". Activities are counted the same way, without "inconnu".
+    A statistic over fewer than `min_group` structures is withheld (`withheld: true`, figures None).
+
+    `items` are anonymised exports (checked by `read_anonymous`) or full assessments (anonymised
+    here), already read. Whatever is not a percent of 0–100 is left out, so that no NaN or
+    infinity ever reaches the statistics.
+    """
+    wanted = clean_filters(filters)
+    group = [i for i in (as_anonymous(q, item) for item in items) if matches(i, wanted)]
+    pillar_values: dict[str, list[float]] = {p.id: [] for p in q.pillars}
+    theme_values: dict[str, list[float]] = {t.id: [] for t in q.themes}
+    overall: list[float] = []
+    for item in group:
+        sc = item.get("scores") if isinstance(item.get("scores"), dict) else {}
+        o = sc.get("overall")
+        pillars = sc.get("pillars") if isinstance(sc.get("pillars"), dict) else {}
+        themes = sc.get("themes") if isinstance(sc.get("themes"), dict) else {}
         if _is_percent(o):
             overall.append(float(o))
         for pid, v in pillars.items():
@@ -236,9 +304,8 @@ def aggregate(q: Questionnaire, items: list[dict[str, Any]]) -> dict[str, Any]:
             if tid in theme_values and _is_percent(v):
                 theme_values[tid].append(float(v))
     return {
-        "count": len(items), "by_type": dict(sorted(by_type.items())),
-        "by_activity": dict(sorted(by_activity.items())),
-        "overall": _summary(overall),
-        "pillars": {pid: _summary(v) for pid, v in pillar_values.items()},
-        "themes": {tid: _summary(v) for tid, v in theme_values.items()},
+        "count": len(group), "total": len(items), "filters": wanted, "min_group": min_group, **counts(group),
+        "overall": _summary(overall, min_group),
+        "pillars": {pid: _summary(v, min_group) for pid, v in pillar_values.items()},
+        "themes": {tid: _summary(v, min_group) for tid, v in theme_values.items()},
     }

@@ -241,3 +241,45 @@ def op_odt(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 OPS["odt"] = op_odt
+
+
+# -- Réseau page: the network view, its exports, the network file; a structure's peers -------------
+
+def op_network_view(payload: dict[str, Any]) -> dict[str, Any]:
+    """Anonymised files (or assessments) → the view of the group `filters` describes, with `own`
+    (one structure's file) placed in it; `output`: "view" (HTML for the page), "csv", "print" (a
+    standalone document) or "network" (the network file to publish, as JSON text)."""
+    import datetime
+
+    from . import network
+    from . import network_view as nv
+
+    q = _q()
+    read = nv.read_files(q, payload.get("files"))
+    result = nv.network_view(q, None, payload.get("filters"), payload.get("own"), read=read)
+    date = payload.get("date") if isinstance(payload.get("date"), str) else datetime.date.today().isoformat()
+    output = payload.get("output") or "view"
+    view, own = result["view"], result["own"]
+    if output == "csv":
+        result["text"] = network.view_csv(q, view, own)
+    elif output == "print":
+        result["html"] = network.network_page(q, view, own, date[:10])
+    elif output == "network":
+        data = nv.network_file(q, [item for _, item in read[0]], view["filters"], date)
+        result["text"] = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+        result["groups"] = len(data["groups"])
+    else:
+        result["html"] = network.view_html(q, view, own)
+    return result
+
+
+def op_network_peers(payload: dict[str, Any]) -> dict[str, Any]:
+    """A published network file (`network`, its text) and the structure's `assessment` → the group
+    most like the structure and where it stands (`network_view.peers`); figures only, the page draws."""
+    from . import network_view as nv
+
+    return nv.peers(_q(), payload.get("network"), payload["assessment"])
+
+
+OPS["network_view"] = op_network_view
+OPS["network_peers"] = op_network_peers

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import report
-from .aggregate import ANONYMOUS_KIND, aggregate, read_anonymous
+from .aggregate import ANONYMOUS_KIND, FILTER_KEYS, MIN_GROUP, SIZE_LABELS, aggregate, read_anonymous
 from .compare import compare
 from .consolidate import check_set, consolidate
 from .errors import CapError, QuestionnaireErrors
@@ -456,7 +456,8 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     items, refused = _read_many(q, args.files, anonymous=True)
     if not items:
         raise CapError("Aucun fichier lisible à agréger.")
-    result = aggregate(q, [a for _, a in items])
+    filters = {key: getattr(args, key) for key in FILTER_KEYS if getattr(args, key)}
+    result = aggregate(q, [a for _, a in items], filters)
     result["refused"] = refused
     text = _json(result)
     if args.html:
@@ -526,6 +527,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "sans --html ni -o)")
     p.add_argument("-o", "--output", metavar="FICHIER", help="écrire les statistiques JSON dans ce fichier")
     p.add_argument("--html", metavar="FICHIER", help="écrire aussi un rapport HTML autonome")
+    p.add_argument("--type", metavar="TYPE", help="seulement les structures de ce type (AI, ACI, EI…)")
+    p.add_argument("--activity", metavar="ACTIVITÉ", help="seulement les structures qui ont cette activité")
+    p.add_argument("--region", metavar="RÉGION", help="seulement les structures de cette région")
+    p.add_argument("--size", metavar="TAILLE", choices=list(SIZE_LABELS),
+                   help=f"seulement cette tranche de taille ({', '.join(SIZE_LABELS)})")
+    p.epilog = (f"Les statistiques d'un groupe de moins de {MIN_GROUP} structures ne sont pas données (« withheld »), "
+                "pour qu'aucune structure ne puisse être reconnue.\n\n" + EPILOG)
     p.set_defaults(func=cmd_aggregate)
     return parser
 

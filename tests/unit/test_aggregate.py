@@ -27,7 +27,7 @@ def test_anonymised_export_holds_no_name_and_no_free_text(mini) -> None:
 def test_statistics_by_type_and_quartiles(mini) -> None:
     files = [anonymise(mini, assessment({"AA-ONE-01": v}, stype=t)) for v, t in ((1, "AI"), (2, "ACI"), (3, "ACI"),
                                                                                   (4, "ACI"))]
-    r = aggregate(mini, files)
+    r = aggregate(mini, files, min_group=1)
     assert r["by_type"] == {"ACI": 3, "AI": 1}
     theme = r["themes"]["AA-ONE"]
     assert theme["n"] == 4
@@ -37,7 +37,7 @@ def test_statistics_by_type_and_quartiles(mini) -> None:
 
 
 def test_full_assessments_are_scored_when_aggregated(mini) -> None:
-    r = aggregate(mini, [assessment({"AA-ONE-01": 4})])
+    r = aggregate(mini, [assessment({"AA-ONE-01": 4})], min_group=1)
     assert r["overall"]["mean"] == pytest.approx(100)
 
 
@@ -114,7 +114,7 @@ def test_aggregate_skips_numbers_that_are_not_percents(mini) -> None:
     items = [{"kind": "anonymous", "structure": {"type": "ACI"},
               "scores": {"overall": v, "pillars": {"AA": v}, "themes": {"AA-ONE": v}}}
              for v in (float("nan"), float("inf"), -5000, 1e300, True, 50)]
-    r = aggregate(mini, items)
+    r = aggregate(mini, items, min_group=1)
     assert r["overall"]["n"] == 1 and r["overall"]["median"] == 50
     json.dumps(r, allow_nan=False)
 
@@ -123,7 +123,8 @@ def test_a_structure_of_several_types_counts_in_each_and_activities_are_counted(
     group = assessment({"AA-ONE-01": 3}, stype="AI", activities=["SAP_MAD"])
     group["structure"]["types"] = ["AI", "ACI"]
     files = [anonymise(mini, group), anonymise(mini, assessment({"AA-ONE-01": 2}, stype=None, activities=["OF"]))]
-    assert files[0]["structure"] == {"types": ["AI", "ACI"], "activities": ["SAP_MAD"], "region": ""}
+    assert files[0]["structure"] == {"types": ["AI", "ACI"], "activities": ["SAP_MAD"], "region": "",
+                                      "size": ""}
     r = aggregate(mini, files)
     assert r["count"] == 2
     assert r["by_type"] == {"ACI": 1, "AI": 1, "inconnu": 1}
@@ -138,7 +139,7 @@ def test_a_format_1_export_reads_with_its_type_as_a_profile(mini, old, types, ac
     data["format_version"] = 1
     data["structure"] = {"type": old, "region": "Bretagne"}
     read = read_anonymous(data, mini)
-    assert read["structure"] == {"types": types, "activities": activities, "region": "Bretagne"}
+    assert read["structure"] == {"types": types, "activities": activities, "region": "Bretagne", "size": ""}
     assert aggregate(mini, [read])["by_type"] == {t: 1 for t in types} or not types
 
 

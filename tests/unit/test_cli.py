@@ -186,9 +186,9 @@ def _anonymised(n: int, **scores) -> dict:
 
 
 def test_aggregate_refuses_poisoned_scores_and_never_writes_nan(capsys, tmp_path) -> None:
-    good = [tmp_path / f"ok{n}.json" for n in (1, 2, 3)]
+    good = [tmp_path / f"ok{n}.json" for n in (1, 2, 3, 4, 5)]  # five: below five, no figure is given
     for n, p in enumerate(good, start=1):
-        p.write_text(json.dumps(_anonymised(n)), encoding="utf-8")
+        p.write_text(json.dumps(_anonymised(1 + n % 4)), encoding="utf-8")
     poisons = {"nan": "NaN", "inf": "Infinity", "big": "1e300", "neg": "-5000", "bool": "true", "text": '"50"'}
     bad = {}
     for name, literal in poisons.items():
@@ -203,7 +203,7 @@ def test_aggregate_refuses_poisoned_scores_and_never_writes_nan(capsys, tmp_path
                          "--json", "--html", str(html))
     assert code == 0, err
     result = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in the JSON output"))
-    assert result["count"] == 3 and result["refused"] == len(bad) + 1
+    assert result["count"] == 5 and result["refused"] == len(bad) + 1
     assert result["overall"]["max"] <= 100 and result["overall"]["min"] >= 0
     for p in bad.values():
         assert f"{p} : écarté : " in err
