@@ -6,7 +6,6 @@ text alternative and a table beside them.
 
 from __future__ import annotations
 
-import math
 from html import escape
 from typing import Any
 
@@ -22,57 +21,20 @@ def esc(value: Any) -> str:
 
 # -- charts -----------------------------------------------------------------------------------
 
-def radar_svg(labels: list[str], series: list[tuple[str, list[float | None], str]], size: int = 320) -> str:
-    """A radar chart: one axis per label, one polygon per series (name, percents, css class)."""
-    n = len(labels)
-    if n < 3:
-        return ""
-    cx = cy = size / 2
-    r = size / 2 - 60
-    pad = 80
-
-    def point(i: int, pct: float) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * i / n
-        return cx + r * pct / 100 * math.cos(angle), cy + r * pct / 100 * math.sin(angle)
-
-    parts = [f'<svg class="cap-radar" viewBox="{-pad} 0 {size + 2 * pad} {size}" role="img" '
-             f'aria-labelledby="radar-title radar-desc" xmlns="http://www.w3.org/2000/svg">']
-    desc = "; ".join(
-        f"{esc(lab)} : " + ", ".join(f"{esc(name)} {fmt.percent(vals[i])}" for name, vals, _ in series)
-        for i, lab in enumerate(labels))
-    parts.append('<title id="radar-title">Profil par pilier</title>')
-    parts.append(f'<desc id="radar-desc">{desc}</desc>')
-    for ring in (25, 50, 75, 100):
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(n)))
-        parts.append(f'<polygon class="grid" points="{pts}"/>')
-    for i, lab in enumerate(labels):
-        x, y = point(i, 100)
-        parts.append(f'<line class="axis" x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}"/>')
-        lx, ly = point(i, 118)
-        anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
-        lines = _wrap(lab)
-        top = ly + 4 - (len(lines) - 1) * 8
-        spans = "".join(f'<tspan x="{lx:.1f}" y="{top + 16 * n:.1f}">{esc(line)}</tspan>' for n, line in enumerate(lines))
-        parts.append(f'<text class="label" text-anchor="{anchor}">{spans}</text>')
-    for name, vals, css in series:
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v or 0) for i, v in enumerate(vals)))
-        parts.append(f'<polygon class="series {css}" points="{pts}"><title>{esc(name)}</title></polygon>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _wrap(label: str, width: int = 13) -> list[str]:
-    """Split a long axis label on two lines so it stays inside the chart."""
-    if len(label) <= width or " " not in label:
-        return [label]
-    words = label.split()
-    best = min(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))))
-    return [" ".join(words[:best]), " ".join(words[best:])]
-
-
-def _legend(series: list[tuple[str, str]]) -> str:
-    items = "".join(f'<li><span class="swatch {css}" aria-hidden="true"></span>{esc(name)}</li>' for name, css in series)
-    return f'<ul class="cap-legend">{items}</ul>'
+def bars(rows: list[tuple[str, float | None, float | None]], caption: str) -> str:
+    """Horizontal bars for a printed document: one row per (label, percent, reference percent), the
+    value written beside each bar and the reference as a vertical mark. Plain HTML and CSS (no
+    script, no image): the table printed next to it carries the same figures."""
+    items = []
+    for label, value, ref in rows:
+        width = 0.0 if value is None else max(0.0, min(100.0, float(value)))
+        mark = ("" if ref is None else
+                f'<span class="mark" style="left:{max(0.0, min(100.0, float(ref))):.1f}%"></span>')
+        items.append(f'<li><span class="label">{esc(label)}</span><span class="track" aria-hidden="true">'
+                     f'<span class="fill" style="width:{width:.1f}%"></span>{mark}</span>'
+                     f'<span class="value">{fmt.percent(value)}</span></li>')
+    return (f'<figure class="cap-bars-doc"><figcaption>{esc(caption)}</figcaption>'
+            f'<ul>{"".join(items)}</ul></figure>')
 
 
 # -- results ----------------------------------------------------------------------------------
@@ -110,12 +72,10 @@ def _raw(value: float | None) -> str:
     return "" if value is None else repr(float(value))
 
 
-def radar(q: Questionnaire, s: dict[str, Any]) -> str:
-    labels = [p.short_title for p in q.pillars]
-    series = [("Votre structure", [s["pillars"][p.id]["percent"] for p in q.pillars], "own"),
-              (REPERE, [s["pillars"][p.id]["expected"] for p in q.pillars], "expected")]
-    svg = radar_svg(labels, series)
-    return f'<figure class="cap-chart">{svg}{_legend([(n, c) for n, _, c in series])}</figure>' if svg else ""
+def pillar_bars(q: Questionnaire, s: dict[str, Any]) -> str:
+    """The score of each pillar as a bar, the tool's reference as a mark (printed documents)."""
+    return bars([(p.short_title or p.title, s["pillars"][p.id]["percent"], s["pillars"][p.id]["expected"]) for p in q.pillars],
+                f"Score par pilier (barre) et {REPERE.lower()} (trait)")
 
 
 def overall_block(s: dict[str, Any]) -> str:
@@ -132,8 +92,8 @@ def strengths_block(q: Questionnaire, s: dict[str, Any], limit: int = 5) -> str:
     ids = strengths(q, s, limit)
     if not ids:
         return '<p>Aucun point fort encore : aucun critère n\'atteint le niveau visé.</p>'
-    items = "".join(f'<li><span class="cap-id">{esc(c)}</span> {esc(q.criterion_by_id[c].question)} '
-                    f'<em>(niveau {s["criteria"][c]["value"]})</em></li>' for c in ids)
+    items = "".join(f'<li>{esc(q.criterion_by_id[c].question)} <em>(niveau {s["criteria"][c]["value"]})</em> '
+                    f'<span class="cap-id">{esc(c)}</span></li>' for c in ids)
     return f'<ul class="cap-strengths">{items}</ul>'
 
 
@@ -142,7 +102,7 @@ def gaps_block(q: Questionnaire, plan: dict[str, Any], limit: int = 8) -> str:
     if not items:
         return "<p>Aucun écart avec le niveau visé pour les critères répondus.</p>"
     rows = "".join(
-        f'<tr><th scope="row"><span class="cap-id">{esc(i["criterion"])}</span> {esc(i["question"])}</th>'
+        f'<tr><th scope="row">{esc(i["question"])} <span class="cap-id">{esc(i["criterion"])}</span></th>'
         f'<td>{i["value"]}</td><td>{i["target"]}</td><td>{esc(i["action"])}'
         f'<span class="situation">Situation visée : {esc(i["situation"])}</span></td>'
         f'<td>{esc(", ".join(q.offer_by_id[o].title for o in i["offers"] if o in q.offer_by_id))}</td></tr>'
@@ -157,7 +117,7 @@ def gaps_block(q: Questionnaire, plan: dict[str, Any], limit: int = 8) -> str:
 def clarify_block(q: Questionnaire, plan: dict[str, Any]) -> str:
     if not plan["clarify"]:
         return ""
-    items = "".join(f'<li><span class="cap-id">{esc(i["criterion"])}</span> {esc(i["question"])}</li>'
+    items = "".join(f'<li>{esc(i["question"])} <span class="cap-id">{esc(i["criterion"])}</span></li>'
                     for i in plan["clarify"])
     return f'<h3>À clarifier (« je ne sais pas »)</h3><ul class="cap-clarify">{items}</ul>'
 
@@ -167,7 +127,7 @@ def results_html(q: Questionnaire, assessment: dict[str, Any], s: dict[str, Any]
     """The live results fragment of the assessment page (scores and plan passed when already computed)."""
     s = s or score(q, assessment)
     p = p or suggestions(q, assessment, s)
-    return (f'<section class="cap-results" aria-label="Résultats">{overall_block(s)}{radar(q, s)}'
+    return (f'<section class="cap-results" aria-label="Résultats">{overall_block(s)}'
             f'{scores_table(q, s)}<h3>Points forts</h3>{strengths_block(q, s)}'
             f'<h3>Priorités de progrès</h3>{gaps_block(q, p)}{clarify_block(q, p)}</section>')
 
@@ -203,18 +163,15 @@ tr.theme th { font-weight: normal; padding-left: 5mm; }
 .cap-partial { color: #8a3b00; font-weight: 600; }
 .cap-note { font-size: 8.5pt; color: #444; margin: 0 0 2mm; }
 .cap-id { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 8pt; color: #444; white-space: nowrap; }
-.cap-chart { margin: 0; display: flex; align-items: center; gap: 6mm; break-inside: avoid; }
-.cap-radar { width: 66mm; height: auto; }
-.cap-radar .grid { fill: none; stroke: #c8c8c8; }
-.cap-radar .axis { stroke: #c8c8c8; }
-.cap-radar .label { font-size: 16px; fill: #1a1a1a; }
-.cap-radar .series.own { fill: rgba(11, 61, 98, .25); stroke: #0b3d62; stroke-width: 2; }
-.cap-radar .series.expected { fill: none; stroke: #b34700; stroke-width: 2; stroke-dasharray: 6 4; }
-.cap-legend { list-style: none; padding: 0; }
-.cap-legend li { margin: 1mm 0; }
-.swatch { display: inline-block; width: 10mm; height: 3mm; margin-right: 2mm; vertical-align: middle; }
-.swatch.own { background: rgba(11, 61, 98, .35); border: 2px solid #0b3d62; }
-.swatch.expected { border-top: 2px dashed #b34700; }
+.cap-bars-doc { margin: 1mm 0 2mm; break-inside: avoid; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+.cap-bars-doc figcaption { font-size: 8.5pt; color: #444; margin-bottom: 1mm; }
+.cap-bars-doc ul { list-style: none; margin: 0; padding: 0; }
+.cap-bars-doc li { display: grid; grid-template-columns: 30mm 1fr 13mm; gap: 2mm; align-items: center; margin: 1.2mm 0; }
+.cap-bars-doc .label { font-size: 8.5pt; line-height: 1.2; }
+.cap-bars-doc .track { position: relative; height: 4mm; background: #eef1f4; border: 1px solid #8a8a8a; }
+.cap-bars-doc .fill { position: absolute; left: 0; top: 0; bottom: 0; background: #0b3d62; }
+.cap-bars-doc .mark { position: absolute; top: -1mm; bottom: -1mm; width: 0; border-left: 2px solid #b34700; margin-left: -1px; }
+.cap-bars-doc .value { font-weight: 600; text-align: right; }
 .offers { columns: 2; column-gap: 8mm; font-size: 8.5pt; line-height: 1.3; }
 .offer { break-inside: avoid; margin: 0 0 1.5mm; }
 .offer h3 { display: inline; font-size: 9pt; margin: 0; }
@@ -249,10 +206,7 @@ tr.theme th { font-weight: normal; padding-left: 5mm; }
 .cap-gaps th:nth-child(5) { width: 21%; }
 .summary h2 { margin-top: 0; }
 .summary .facts { color: #444; margin-top: -1mm; }
-.summary-grid { display: grid; grid-template-columns: 70mm 1fr; gap: 4mm; align-items: center; }
-.summary-grid .cap-chart { flex-direction: column; align-items: flex-start; gap: 0; }
-.summary-grid .cap-radar { width: 70mm; }
-.summary-grid .cap-legend { margin: 0; }
+.summary-grid { display: grid; grid-template-columns: 88mm 1fr; gap: 4mm; align-items: center; }
 .summary ol, .summary ul { margin: 1mm 0; padding-left: 6mm; }
 .summary li { margin: 0.8mm 0; }
 .summary .more { font-style: italic; margin: 0 0 2mm 6mm; }
@@ -429,7 +383,7 @@ def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any], p: d
     facts = (f'{esc(", ".join(q.profile_labels(structure)))} · évaluation du {fmt.date(a.get("updated"))} · '
              f'questionnaire {esc(q.version)}')
     return (f'<section class="summary"><h2>Synthèse — {esc(structure.get("name") or "Structure sans nom")}</h2>'
-            f'<p class="facts">{facts}</p>{overall_block(s)}<div class="summary-grid">{radar(q, s)}'
+            f'<p class="facts">{facts}</p>{overall_block(s)}<div class="summary-grid">{pillar_bars(q, s)}'
             f'<table><thead><tr><th scope="col">Pilier</th><th scope="col">Score</th>'
             f'<th scope="col">{REPERE}</th></tr></thead><tbody>{pillars}</tbody></table></div>'
             f'<h3>Points forts</h3>{strengths_block(q, s, 3)}'
@@ -463,7 +417,7 @@ def plan_page(q: Questionnaire, a: dict[str, Any]) -> str:
         priorities = gaps_block(q, p, 10)
     body = (_head(q, a, "Plan de progrès") + plan
             + f'<h2>Offres de services à mobiliser</h2>{offers_block(q, items)}'
-            + f'<h2>Où en est la structure</h2>{overall_block(s)}{radar(q, s)}{scores_table(q, s)}'
+            + f'<h2>Où en est la structure</h2>{overall_block(s)}{pillar_bars(q, s)}{scores_table(q, s)}'
             + f'<h2>Points forts</h2>{strengths_block(q, s)}'
             + (f'<h2>Priorités</h2>{priorities}{clarify_block(q, p)}' if priorities or p["clarify"] else "")
             + f'<h2>Indicateurs</h2>{indicators_block(q, a)}')

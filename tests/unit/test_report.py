@@ -6,7 +6,7 @@ import re
 from html import escape
 
 from cap.plan import suggestions
-from cap.report import plan_page, radar_svg, results_html, summary_page
+from cap.report import bars, plan_page, results_html, summary_page
 from tests.conftest import assessment
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -52,10 +52,31 @@ def test_consolidated_cover_lists_participant_roles(mini) -> None:
     assert "Direction (1)" in html and "Salarié en parcours (2)" in html
 
 
-def test_radar_has_a_text_alternative_and_needs_three_axes() -> None:
-    svg = radar_svg(["A", "B", "C"], [("Vous", [10, 50, None], "own")])
-    assert "<desc" in svg and "A : Vous 10" in svg
-    assert radar_svg(["A", "B"], []) == ""
+def test_bars_write_each_value_and_mark_the_reference() -> None:
+    html = bars([("Identité", 62.5, 75.0), ("Supports", None, 50.0), ("Trop", 140.0, None)], "Score par pilier")
+    text = re.sub(r"<[^>]+>", " ", html).replace("\u00a0", " ")
+    assert "Identité" in text and "62,5 %" in text
+    assert "–" in text  # no answer yet: a dash, not 0 %
+    assert 'style="width:62.5%"' in html and 'style="left:75.0%"' in html
+    assert 'style="width:100.0%"' in html  # clamped to the track
+    assert html.count('class="mark"') == 2
+
+
+def test_documents_draw_bars_and_the_page_leaves_them_to_its_own(mini) -> None:
+    """Issue 14 §4: the 4-axis radar is gone; the printed documents show pillar bars beside the table,
+    the page's results fragment carries only the table (the page draws its bars from the engine's figures)."""
+    a = assessment({"AA-ONE-01": 2, "AA-ONE-02": 1})
+    for html in (plan_page(mini, a), summary_page(mini, a)):
+        assert "cap-bars-doc" in html and "<svg" not in html
+    assert "cap-bars-doc" not in results_html(mini, a) and "<svg" not in results_html(mini, a)
+
+
+def test_questions_come_before_their_codes(mini) -> None:
+    a = assessment({"AA-ONE-01": 3, "AA-ONE-02": 1})
+    html = results_html(mini, a)
+    for item in re.findall(r"<(?:li|th scope=\"row\")>(.*?)</(?:li|th)>", html):
+        if "cap-id" in item:
+            assert not item.startswith("<span class=\"cap-id\""), item
 
 
 def test_indicators_show_counts_and_computed_rates(mini) -> None:
