@@ -254,6 +254,7 @@ def form_html(q: Questionnaire, base: str) -> str:
 <button type="button" class="md-button md-button--primary" data-action="print-plan">Imprimer le plan</button>
 <button type="button" class="md-button" data-action="print-summary">Imprimer la synthèse d'une page</button>
 <button type="button" class="md-button" data-action="export-csv">Exporter le plan (CSV)</button>
+<button type="button" class="md-button" data-action="export-odt">Télécharger le plan (ODT)</button>
 {export}
 </div>
 <p class="cap-export-note" data-export-note></p>

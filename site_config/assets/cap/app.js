@@ -745,6 +745,18 @@ async function exportCsv() {
   }
 }
 
+// The plan as an editable document (OpenDocument text), made by the engine: the same file as
+// `python -m cap report FILE --odt` for the same assessment.
+async function exportOdt() {
+  try {
+    const { base64 } = await engine.call("odt", { assessment: state.a });
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    download(`${fileStem()}-plan.odt`, bytes, "application/vnd.oasis.opendocument.text");
+  } catch (err) {
+    alertUser(`Téléchargement du plan (ODT) impossible : ${err.message}`);
+  }
+}
+
 // -- managing several assessments --------------------------------------------------------------
 
 /** Show `assessment` (already stored, or not storable: then it lives in the page until saved). */
@@ -880,6 +892,7 @@ const actions = {
   "print-plan": () => printDocument(false),
   "print-summary": () => printDocument(true),
   "export-csv": exportCsv,
+  "export-odt": exportOdt,
   clear: clearAll,
 };
 
