@@ -84,11 +84,12 @@ INIT_SCRIPT = r"""
   window.Worker = function (url, options) {
     const w = new NativeWorker(url, options);
     const href = String(url);
-    if (href.includes("assets/cap/worker.js") || href.includes("bare-worker.js")) {
+    if (href.includes("assets/cap/worker.js") || href.includes("bare-worker")) {
       mark("worker_created");
       queueMicrotask(() => mark("app_started"));
       w.addEventListener("message", ({ data }) => {
         if (data && data.id === 0) mark(data.ok ? "engine_ready" : "engine_failed");
+        if (data && data.id === 0 && data.ok && !B.ready) B.ready = data.data;
         if (data && data.op === "scored") B.bare = data;
       });
     }
@@ -132,7 +133,7 @@ COLLECT = r"""
   const nav = performance.getEntriesByType("navigation")[0] || {};
   const paint = Object.fromEntries(performance.getEntriesByType("paint").map((p) => [p.name, p.startTime]));
   return { timeOrigin: performance.timeOrigin, marks: B.marks, longtasks: B.longtasks, loafs: B.loafs,
-    errors: B.errors, bare: B.bare || null,
+    errors: B.errors, bare: B.bare || null, boot: (B.ready || {}).boot || null,
     nav: { responseStart: nav.responseStart, responseEnd: nav.responseEnd, domInteractive: nav.domInteractive,
            domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
            transferSize: nav.transferSize, workerStart: nav.workerStart },
@@ -193,6 +194,22 @@ async () => {
 }
 """
 
+STORAGE = r"""
+async () => {
+  const out = { usage: null, caches: {} };
+  try { out.usage = (await navigator.storage.estimate()).usage; } catch (e) { out.error = String(e); }
+  try {
+    for (const name of await caches.keys()) {
+      let bytes = 0;
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) bytes += (await (await cache.match(request)).arrayBuffer()).byteLength;
+      out.caches[name] = bytes;
+    }
+  } catch (e) { out.error = String(e); }
+  return out;
+}
+"""
+
 # ---------------------------------------------------------------------------------------------
 # The bare page: boots the same Pyodide files with the same options, installs the same wheel,
 # loads the same questionnaire, then one init and one score call, exactly as worker.js does.
@@ -201,7 +218,7 @@ BARE_HTML = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Pyodide nu</title><link rel="icon" href="data:,"></head>
 <body><p>Pyodide nu : démarrage, paquet cap-en-ligne, init, un score.</p>
 <script type="module">
-const worker = new Worker(new URL("bare-worker.js", import.meta.url), { type: "module" });
+const worker = new Worker(new URL("__WORKER__", import.meta.url), { type: "module" });
 worker.addEventListener("message", ({ data }) => {
   if (data.op === "scored" || data.op === "failed") document.documentElement.dataset.scored = data.op;
 });
@@ -242,6 +259,25 @@ try {
 }
 """
 
+# The bare page as issue 18 defines it: the same Pyodide boots and runs one line of Python (no
+# wheel, no questionnaire). The snapshot variants are judged against this one.
+BARE_LINE_WORKER = """import { loadPyodide } from "./__PYODIDE_DIR__/pyodide.mjs";
+const root = new URL("./", import.meta.url);
+try {
+  const pyodide = await loadPyodide({
+    indexURL: new URL("__PYODIDE_DIR__/", root).href,
+    lockFileURL: new URL("__PYODIDE_DIR__/cap-lock.json", root).href,
+    stdout: () => {}, stderr: () => {},
+  });
+  const two = pyodide.runPython("1 + 1");
+  self.postMessage({ id: 0, op: "ready", ok: true, data: { two } });
+  const heap = pyodide._module && pyodide._module.HEAPU8 ? pyodide._module.HEAPU8.buffer.byteLength : null;
+  self.postMessage({ id: 1, op: "scored", ok: true, marks: {}, wasm_memory: heap });
+} catch (err) {
+  self.postMessage({ id: 0, op: "failed", ok: false, error: { message: String(err && err.message || err) } });
+}
+"""
+
 
 def snapshot(source: Path, target: Path) -> Path | None:
     """A copy of the built site, so that a rebuild during the run cannot mix two builds."""
@@ -265,9 +301,12 @@ def make_bare(site: Path, folder: Path) -> Path:
     (folder / "pyodide").symlink_to((site / "pyodide").resolve(), target_is_directory=True)
     bundle = site / "assets" / "cap" / "questionnaire.json"
     (folder / "assets" / "cap" / "questionnaire.json").symlink_to(bundle.resolve())
-    (folder / "bare.html").write_text(BARE_HTML, encoding="utf-8")
+    (folder / "bare.html").write_text(BARE_HTML.replace("__WORKER__", "bare-worker.js"), encoding="utf-8")
+    (folder / "bare-line.html").write_text(BARE_HTML.replace("__WORKER__", "bare-worker-line.js"), encoding="utf-8")
     pyodide_dir = next(site.glob("pyodide/*/pyodide.asm.wasm")).parent.relative_to(site).as_posix()
     (folder / "bare-worker.js").write_text(BARE_WORKER.replace("__PYODIDE_DIR__", pyodide_dir), encoding="utf-8")
+    (folder / "bare-worker-line.js").write_text(BARE_LINE_WORKER.replace("__PYODIDE_DIR__", pyodide_dir),
+                                                encoding="utf-8")
     return folder
 
 
@@ -618,6 +657,7 @@ def run_site(profiles: Profiles, url: str, traffic: Traffic, rescore: int, offli
             else:
                 first["sw_error"] = "the service worker did not take control with the whole build precached"
         page.wait_for_timeout(settle * 1000)
+        first["storage"] = page.evaluate(STORAGE)
         first["traffic_total"] = summarise_traffic(traffic.since(first.pop("_traffic_start")))
         out["first"] = first
         for phase in ("repeat", "repeat2"):
@@ -648,16 +688,18 @@ def run_site(profiles: Profiles, url: str, traffic: Traffic, rescore: int, offli
     return out
 
 
-def run_bare(profiles: Profiles, url: str, traffic: Traffic, settle: float) -> dict[str, Any]:
+def run_bare(profiles: Profiles, url: str, traffic: Traffic, settle: float, name: str = "bare.html") -> dict[str, Any]:
     context, page, tmp = profiles.open()
     try:
-        first = visit(page, url + "bare.html", traffic)
+        first = visit(page, url + name, traffic)
         first.pop("_traffic_start")
         first["memory"] = worker_heaps(page)
         out = {"first": first}
         for phase in ("repeat", "repeat2"):
             page.wait_for_timeout(settle * 1000)
-            out[phase] = visit(page, url + "bare.html", traffic, reload=True)
+            if phase == "repeat":
+                first["storage"] = page.evaluate(STORAGE)
+            out[phase] = visit(page, url + name, traffic, reload=True)
             out[phase].pop("_traffic_start")
         out["console_errors"] = page.bench_errors
         return out
@@ -974,6 +1016,79 @@ def report(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def report_variants(results: dict[str, Any]) -> str:
+    """The snapshot builds beside the page without one and the two bare pages, and issue 18's rule:
+    keep a snapshot when its repeat visit's first score is ≤ 0.6 × the bare page's (one line of
+    Python; repeat visit against repeat visit), its first visit is no more than 10 % slower than
+    the page without a snapshot, and it costs ≤ 10 % more bytes (made on the device) or ≤ 30 %
+    (made at build time) on a first visit, the offline precache included."""
+    pages = {"page, no snapshot": results["site"], "bare Pyodide, one line": results["bare_line"],
+             "bare Pyodide + package + init + score": results["bare"], **results["variants"]}
+    first_score = mark("first_score")
+    lines = ["Memory snapshots (issue 18), same run: medians (min–max)", "",
+             "| page | boot (first / repeat) | first score, first visit | repeat visit | second repeat | "
+             "bytes until first score, first visit | bytes, first visit with precache | bytes, repeat visit | "
+             "storage after first visit (of which snapshot) | renderer RSS | engine worker heap |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+
+    def size(v: float | None) -> str:
+        return "–" if v is None else f"{v / 2**20:.2f} MiB"
+
+    def total(rows: list[dict[str, Any]], phase: str, key: str) -> float | None:
+        return med([r[phase][key]["bytes"] for r in rows if r.get(phase) and key in r[phase]])
+
+    def boots(rows: list[dict[str, Any]], phase: str) -> str:
+        kinds = sorted({str(r[phase].get("boot")) for r in rows if r.get(phase)})
+        return "/".join(kinds) if kinds != ["None"] else "–"
+
+    def storage(rows: list[dict[str, Any]]) -> str:
+        usage = med([(r["first"].get("storage") or {}).get("usage") for r in rows])
+        snap = med([sum(v for k, v in ((r["first"].get("storage") or {}).get("caches") or {}).items()
+                        if k == "cap-engine-snapshot") for r in rows])
+        return f"{size(usage)} ({size(snap)})"
+
+    def heap(rows: list[dict[str, Any]]) -> float | None:
+        vals = []
+        for r in rows:
+            workers = ((r["first"].get("memory") or {}).get("workers") or {})
+            vals += [w["used"] for k, w in workers.items() if "worker" in k and not k.endswith(".min.js")][:1]
+        return med(vals)
+
+    for label, rows in pages.items():
+        if not rows:
+            continue
+        lines.append(f"| {label} | {boots(rows, 'first')} / {boots(rows, 'repeat')} | "
+                     f"{spread(column(rows, 'first', first_score))} | {spread(column(rows, 'repeat', first_score))} | "
+                     f"{spread(column(rows, 'repeat2', first_score))} | "
+                     f"{size(total(rows, 'first', 'traffic_to_first_score'))} | "
+                     f"{size(total(rows, 'first', 'traffic_total'))} | "
+                     f"{size(total(rows, 'repeat', 'traffic_to_first_score'))} | {storage(rows)} | "
+                     f"{mib(med([((r['first'].get('memory') or {}).get('renderer_rss')) for r in rows]))} | "
+                     f"{mib(heap(rows))} |")
+    lines += ["", "Decision rule (issue 18): repeat visit ≤ 0.6 × the one-line bare page's repeat visit; first visit "
+              "≤ 1.10 × the page without a snapshot; first-visit bytes (precache included; without a service worker, "
+              "until the first score) ≤ 1.10 × (device) or 1.30 × (build) the page's.", "",
+              "| variant | repeat / bare repeat | first / page first | bytes / page bytes | keep? |",
+              "|---|---|---|---|---|"]
+    bare_rep = med(column(results["bare_line"], "repeat", first_score))
+    page_first = med(column(results["site"], "first", first_score))
+    key = "traffic_total" if any("traffic_total" in (r.get("first") or {}) for r in results["site"]) \
+        else "traffic_to_first_score"
+    page_bytes = total(results["site"], "first", key)
+    for label, rows in results["variants"].items():
+        rep, first, nbytes = med(column(rows, "repeat", first_score)), med(column(rows, "first", first_score)), \
+            total(rows, "first", key)
+        limit = 1.30 if "build" in label else 1.10
+        checks = [None if not (rep and bare_rep) else rep / bare_rep,
+                  None if not (first and page_first) else first / page_first,
+                  None if not (nbytes and page_bytes) else nbytes / page_bytes]
+        passed = [c is not None and c <= bound for c, bound in zip(checks, (0.6, 1.10, limit), strict=True)]
+        cells = [("–" if c is None else f"{c:.2f}") + f" (≤ {bound:.2f}: {ok(flag)})"
+                 for c, bound, flag in zip(checks, (0.6, 1.10, limit), passed, strict=True)]
+        lines.append(f"| {label} | {' | '.join(cells)} | {'**yes**' if all(passed) else 'no'} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5, help="repetitions of each visit (default 5)")
@@ -991,6 +1106,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without-sw", action="store_true",
                         help="diagnosis: serve the site without its service worker (sw.js left out of the copy)")
     parser.add_argument("--site", default=str(ROOT / "site"))
+    parser.add_argument("--variant", action="append", default=[], metavar="LABEL=DIR",
+                        help="another build of the site measured in the same run (e.g. a memory-snapshot build: "
+                             "CAP_SNAPSHOT=device mkdocs build -d DIR); adds the one-line bare page and a table "
+                             "with issue 18's decision rule")
+    parser.add_argument("--bare-line", action="store_true",
+                        help="also measure the bare page that only boots Pyodide and runs one line")
     parser.add_argument("--out", default=str(OUT / "browser.json"))
     args = parser.parse_args(argv)
 
@@ -1018,16 +1139,37 @@ def main(argv: list[str] | None = None) -> int:
         bare_server, bare_url = serve_in_thread(bare_dir)
         site_traffic = count_traffic(site_server, site, link)
         bare_traffic = count_traffic(bare_server, bare_dir, link)
-        results: dict[str, Any] = {"site": [], "bare": []}
+        variants: dict[str, tuple[Any, str, Traffic]] = {}
+        servers = []
+        for spec in args.variant:
+            label, _, folder = spec.partition("=")
+            copy = snapshot(Path(folder), Path(tmp) / f"variant-{label}")
+            if not label or copy is None:
+                print(f"Variante invalide ou site incomplet : {spec}", file=sys.stderr)
+                return 2
+            server, url = serve_in_thread(copy)
+            servers.append(server)
+            variants[label] = (server, url, count_traffic(server, copy, link))
+        bare_line = args.bare_line or bool(variants)
+        results: dict[str, Any] = {"site": [], "bare": [], "bare_line": [], "variants": {k: [] for k in variants}}
         try:
             with sync_playwright() as p:
                 profiles = Profiles(p, executable, args.incognito)
                 try:
                     for i in range(args.reps):
                         # alternate the order so that drift (thermal, caches) does not favour one page
-                        order = ("site", "bare") if i % 2 == 0 else ("bare", "site")
+                        order = ["site", "bare"] + (["bare_line"] if bare_line else []) + list(variants)
+                        shift = i % len(order)
+                        order = order[shift:] + order[:shift]
                         for which in order:
-                            if which == "site":
+                            if which in variants:
+                                _, v_url, v_traffic = variants[which]
+                                results["variants"][which].append(run_site(profiles, v_url, v_traffic, 0, False,
+                                                                           True, args.settle))
+                            elif which == "bare_line":
+                                results["bare_line"].append(run_bare(profiles, bare_url, bare_traffic, args.settle,
+                                                                     "bare-line.html"))
+                            elif which == "site":
                                 results["site"].append(run_site(profiles, site_url, site_traffic, per_rep[i],
                                                                 not args.no_offline, (site / "sw.js").exists(),
                                                                 args.settle))
@@ -1046,6 +1188,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             site_server.shutdown()
             bare_server.shutdown()
+            for server in servers:
+                server.shutdown()
     neighbours.stop.set()
     results["meta"] = {"date": time.strftime("%Y-%m-%d %H:%M"), "chromium": version, "cpus": os.cpu_count(),
                        "platform": platform.platform(), "incognito": args.incognito, "reps": args.reps,
@@ -1054,6 +1198,8 @@ def main(argv: list[str] | None = None) -> int:
                        "service_worker": not args.without_sw, "other_processes_cpu": round(neighbours.average(), 2),
                        "duration_s": round(time.monotonic() - started, 1)}
     text = report(results)
+    if results["bare_line"]:
+        text += "\n\n" + report_variants(results)
     print(text)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -73,6 +73,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         if name in ("synthese", "evolution"):
             from site_config import collective  # the collective pages' static HTML
             return getattr(collective, f"{name}_html")(ctx.q, ctx.base)
+        if name == "reseau":
+            from site_config import reseau  # the Réseau page's static HTML
+            return reseau.reseau_html(ctx.q, ctx.base)
         try:
             return pages.render(name, arg, ctx)
         except pages.MarkerError as exc:
@@ -142,7 +145,7 @@ def on_post_build(config: Any) -> None:
 SNAPSHOT_MODES = ("off", "device", "build")
 
 
-def _write_worker(site: Path, pyodide_dir: str, whl: Path) -> None:
+def _write_worker(site: Path, pyodide_dir: str, whl: Path, mode: str | None = None) -> None:
     """worker.js with Pyodide's folder and the memory-snapshot settings written in.
 
     CAP_SNAPSHOT (issue 18, measured in bench/README.md): "off" (default), "device" (the first
@@ -150,7 +153,7 @@ def _write_worker(site: Path, pyodide_dir: str, whl: Path) -> None:
     here with Node and the npm pyodide package, shipped gzipped beside Pyodide). The key binds a
     snapshot to Pyodide, the wheel, the questionnaire bundle and the code that makes it.
     """
-    mode = os.environ.get("CAP_SNAPSHOT", "off") or "off"
+    mode = mode or os.environ.get("CAP_SNAPSHOT") or "off"
     if mode not in SNAPSHOT_MODES:
         raise PluginError(f"CAP_SNAPSHOT={mode!r} : valeurs possibles {', '.join(SNAPSHOT_MODES)}.")
     source = ROOT / "site_config" / "assets" / "cap" / "worker.js"
