@@ -22,6 +22,7 @@ from odf.text import H, P
 
 from cap import browser, odt
 from cap.cli import main
+from cap.consolidate import consolidate
 from cap.load import make_bundle, read_sources
 from cap.plan import suggestions
 from cap.report import PROPOSED
@@ -173,6 +174,13 @@ def test_an_empty_plan_lists_the_first_suggestions_as_proposed_as_the_printed_pl
     assert len(rows) - 1 == PROPOSED and {r[4] for r in rows[1:]} == {"Proposée"}
     assert [r[0].split("\n")[0] for r in rows[1:]] == [s["action"] for s in fresh[:PROPOSED]]
     assert any("actions proposées" in t for t in _paragraphs(doc))
+
+
+def test_a_collective_assessment_names_its_participants_on_the_cover(mini) -> None:
+    merged = consolidate(mini, [assessment({"AA-ONE-01": v}, id=str(v)) for v in (1, 3)])
+    text = _paragraphs(_read(odt.plan_odt(mini, merged)))
+    assert "CAP en ligne · Évaluation collective" in text
+    assert any(t.startswith("Participants") and "(2)" in t for t in text)
 
 
 def test_a_plan_with_nothing_to_propose_says_so(mini) -> None:
