@@ -85,11 +85,17 @@ def _criteria(q: Questionnaire) -> str:
 
 
 def _map_rows(q: Questionnaire) -> str:
-    """The frame of the divergence map: one row per pillar, its cells are filled by the script."""
-    return "".join(f'<div class="cap-map-row" data-map-pillar="{e(p.id)}"><h3 class="cap-map-title">'
-                   f'<a href="#sp-{e(p.id)}">{p.number}. {e(p.title)}</a></h3>'
-                   f'<ul class="cap-map-cells" aria-label="Critères du pilier {p.number}"></ul></div>'
-                   for p in q.pillars)
+    """The frame of the divergence map: one row per pillar, in it one line per theme named in words;
+    the script fills each theme's cells (a symbol and the criterion's number, its question in the
+    cell's title and in text for screen readers)."""
+    rows = []
+    for p in q.pillars:
+        themes = "".join(f'<div class="cap-map-theme" data-map-theme="{e(t.id)}"><p class="cap-map-theme-title">'
+                         f'{e(t.title)}</p><ul class="cap-map-cells" aria-label="{e(t.title)}"></ul></div>'
+                         for t in p.themes)
+        rows.append(f'<div class="cap-map-row" data-map-pillar="{e(p.id)}"><h3 class="cap-map-title">'
+                    f'<a href="#sp-{e(p.id)}">{p.number}. {e(p.title)}</a></h3><div>{themes}</div></div>')
+    return "".join(rows)
 
 
 def _meeting(q: Questionnaire) -> str:

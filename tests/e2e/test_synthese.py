@@ -238,10 +238,15 @@ def test_six_files_merge_flags_meeting_reload_plan_and_anonymised_export(page, s
     data = json.loads(text)
     assert set(data) == {"format", "format_version", "kind", "questionnaire", "structure", "date", "scores", "values"}
     assert data["kind"] == "anonymous"
-    assert data["structure"] == {"types": ["ACI", "EI"], "activities": [], "region": "Bretagne"}
+    assert data["structure"] == {"types": ["ACI", "EI"], "activities": [], "region": "Bretagne", "size": ""}
     assert data["scores"]["overall"] == pytest.approx(with_agreed["overall"]["percent"])
+    # the preview names each field in words (the questions themselves may say "parcours"): no secret in
+    # what the file holds, nor in the preview's values; no name or free text anywhere in the preview
+    shown_values = " ".join(page.locator("[data-anon-preview] td").all_inner_texts())
     for secret in [*NAMES, STRUCTURE, "Jardins", COMMENT, JUSTIFICATION, "Preuves vues", "Participant", *ROLES]:
         assert secret not in text, secret
+        assert secret not in shown_values, secret
+    for secret in [*NAMES, STRUCTURE, "Jardins", COMMENT, JUSTIFICATION, "Preuves vues", "Participant"]:
         assert secret not in preview, secret
     leaves = 0
     stack = [data]
@@ -254,6 +259,11 @@ def test_six_files_merge_flags_meeting_reload_plan_and_anonymised_export(page, s
                 leaves += 1
     assert page.locator("[data-anon-preview] tbody tr").count() == leaves
     assert "Bretagne" in preview and "values.ID-PROJ-01" in preview
+    # titles first: the question, then the field's name in small type
+    field = page.locator("[data-anon-preview] tbody th", has_text="values.ID-PROJ-01").inner_text()
+    assert field.startswith("Réponse : " + Q.criterion_by_id["ID-PROJ-01"].question[:30])
+    assert page.locator("[data-anon-preview] tbody th", has_text="scores.themes.ID-GOUV").inner_text().startswith(
+        "Score du thème : Gouvernance")
     assert target.name.startswith("cap-anonyme-aci-") and "jardins" not in target.name
 
     # The Évaluer page opens the consolidated assessment with the same scores.

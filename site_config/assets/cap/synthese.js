@@ -396,17 +396,18 @@ function main(root) {
     const symbol = flags.map((f) => f.sym).join("") + (agreed !== null ? "✔" : "");
     const words = flags.map((f) => f.text).join(", ")
       + (agreed !== null ? `, retenu : ${valueLabel(agreed)}` : "");
-    const link = el("a", { href: `#s-${cid}`, class: classes.join(" "), title: `${cid} : ${words}` },
+    // the theme is named beside the cells: a cell shows its symbol and the criterion's number
+    const link = el("a", { href: `#s-${cid}`, class: classes.join(" "), title: `${question(cid)} (${cid}) : ${words}` },
       el("span", { class: "cap-cell-sym", "aria-hidden": "true", text: symbol }),
-      el("span", { class: "cap-cell-id", text: cid.split("-").slice(1).join("-") }),
-      el("span", { class: "cap-sr", text: ` ${cid} : ${words}` }));
+      el("span", { class: "cap-cell-id", "aria-hidden": "true", text: cid.split("-").pop() }),
+      el("span", { class: "cap-sr", text: `${question(cid)} (${cid}) : ${words}` }));
     link.dataset.cell = cid;
     return el("li", {}, link);
   }
 
   function renderMap() {
-    for (const row of $$("[data-map-pillar]")) {
-      const ids = ORDER.filter((cid) => cards.get(cid).dataset.pillar === row.dataset.mapPillar);
+    for (const row of $$("[data-map-theme]")) {
+      const ids = ORDER.filter((cid) => cards.get(cid).dataset.theme === row.dataset.mapTheme);
       $(".cap-map-cells", row).replaceChildren(...ordered(ids).map(cellFor));
     }
     const head = el("tr", {}, ...["N°", "Critère", "Signal", "Écart", "Réponses (1 / 2 / 3 / 4 / NC / ?)", "Proposé",
@@ -416,7 +417,7 @@ function main(root) {
       const counts = ["1", "2", "3", "4"].map((k) => st.counts[k]).concat([st.na, st.dk]).join(" / ");
       const agreed = agreedValue(cid);
       return el("tr", { "data-row": cid }, el("td", { text: String(i + 1) }),
-        el("th", { scope: "row" }, el("span", { class: "cap-id", text: cid }), ` ${question(cid)}`),
+        el("th", { scope: "row" }, `${question(cid)} `, el("span", { class: "cap-id", text: cid })),
         el("td", { text: flagsOf(cid).map((f) => `${f.sym} ${f.text}`).join(" ; ") }),
         el("td", { text: st.spread === null ? "–" : String(st.spread) }),
         el("td", { text: counts }),
@@ -799,10 +800,31 @@ function main(root) {
     if (value && typeof value === "object" && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, rows);
     } else {
-      rows.push([path, value === null || value === "" ? "(vide)" : typeof value === "number" && !Number.isInteger(value)
-        ? value.toLocaleString("fr-FR", { maximumFractionDigits: 2 }) : String(value)]);
+      const empty = value === null || value === "" || (Array.isArray(value) && !value.length);
+      rows.push([path, empty ? "(vide)" : typeof value === "number" && !Number.isInteger(value)
+        ? value.toLocaleString("fr-FR", { maximumFractionDigits: 2 }) : Array.isArray(value) ? value.join(", ") : String(value)]);
     }
     return rows;
+  }
+
+  // What a field of the anonymised file is, in words (titles and questions from the page itself);
+  // the field's name stays beside it, small, for those who will open the file.
+  const FIELD_WORDS = {
+    format: "Format du fichier", format_version: "Version du format", kind: "Nature du fichier",
+    "questionnaire.id": "Questionnaire", "questionnaire.version": "Version du questionnaire",
+    "structure.types": "Types de structure", "structure.activities": "Activités", "structure.region": "Région",
+    "structure.size": "Taille de la structure", date: "Date de l'évaluation", "scores.overall": "Score global",
+  };
+  function fieldWords(path) {
+    if (FIELD_WORDS[path]) return FIELD_WORDS[path];
+    const [group, sub, id] = path.split(".");
+    const text = (selector) => $(selector)?.textContent.trim();
+    if (group === "values" && cards.has(sub)) return `Réponse : ${question(sub)}`;
+    if (group === "scores" && sub === "pillars") {
+      return `Score du pilier : ${text(`[data-map-pillar="${id}"] .cap-map-title`)?.replace(/^\d+\.\s*/, "") || id}`;
+    }
+    if (group === "scores" && sub === "themes") return `Score du thème : ${text(`[data-map-theme="${id}"] .cap-map-theme-title`) || id}`;
+    return path;
   }
 
   async function anonPreview() {
@@ -818,8 +840,11 @@ function main(root) {
     try {
       const data = await engine.call("anonymise", { assessment, region: $("[data-anon-region]").value });
       view.anon = data;
-      const rows = flatten(data, "", []).map(([k, v]) => el("tr", {}, el("th", { scope: "row", class: "cap-id", text: k }),
-        el("td", { text: v })));
+      const rows = flatten(data, "", []).map(([k, v]) => {
+        const words = fieldWords(k);
+        return el("tr", {}, el("th", { scope: "row" }, words, ...(words === k ? [] : [" ", el("span", { class: "cap-id", text: k })])),
+          el("td", { text: v }));
+      });
       $("[data-anon-preview]").replaceChildren(el("table", { class: "cap-anon-table" },
         el("caption", { text: `Contenu complet du fichier anonymisé (${rows.length} champs)` }),
         el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Champ" }), el("th", { scope: "col", text: "Valeur" }))),
