@@ -248,7 +248,8 @@ OPS["odt"] = op_odt
 def op_network_view(payload: dict[str, Any]) -> dict[str, Any]:
     """Anonymised files (or assessments) → the view of the group `filters` describes, with `own`
     (one structure's file) placed in it; `output`: "view" (HTML for the page), "csv", "print" (a
-    standalone document) or "network" (the network file to publish, as JSON text)."""
+    standalone document), "network" (the network file to publish, as JSON text) or "read" (only read
+    the files, which the engine keeps: the page sends them ahead in batches while it reads the rest)."""
     import datetime
 
     from . import network
@@ -256,9 +257,11 @@ def op_network_view(payload: dict[str, Any]) -> dict[str, Any]:
 
     q = _q()
     read = nv.read_files(q, payload.get("files"))
+    output = payload.get("output") or "view"
+    if output == "read":  # files sent ahead while the page reads the others: read (and kept) only
+        return {"accepted": len(read[0]), "refused": len(read[1]) - len(read[0])}
     result = nv.network_view(q, None, payload.get("filters"), payload.get("own"), read=read)
     date = payload.get("date") if isinstance(payload.get("date"), str) else datetime.date.today().isoformat()
-    output = payload.get("output") or "view"
     view, own = result["view"], result["own"]
     if output == "csv":
         result["text"] = network.view_csv(q, view, own)

@@ -66,15 +66,38 @@ def read_files(q: Questionnaire, files: Any) -> tuple[Named, list[dict[str, str]
         entry = f if isinstance(f, dict) else {}
         name = entry.get("name") if isinstance(entry.get("name"), str) and entry.get("name") else f"fichier n° {n}"
         size = entry.get("size") if type(entry.get("size")) is int else None
-        try:
-            kept.append((name, read_item(q, entry.get("text"), size)))
+        text = entry.get("text")
+        key = (text, size) if isinstance(text, str) else None
+        found = _read_cache.get(key) if key and _read_cache.get("q") is q else None
+        if found is None:
+            try:
+                found = read_item(q, text, size)
+            except AssessmentError as exc:
+                found = str(exc)
+            except Exception as exc:  # last guard (RecursionError, MemoryError…): one file's trouble, not the page's
+                found = f"Fichier illisible : son contenu n'a pas pu être vérifié ({type(exc).__name__})."
+            if key:
+                _remember(q, key, found)
+        if isinstance(found, str):
+            lines.append({"file": name, "status": "refused", "message": found})
+        else:
+            kept.append((name, found))
             lines.append({"file": name, "status": "accepted", "message": ""})
-        except AssessmentError as exc:
-            lines.append({"file": name, "status": "refused", "message": str(exc)})
-        except Exception as exc:  # last guard (RecursionError, MemoryError…): one file's trouble, not the page's
-            reason = f"Fichier illisible : son contenu n'a pas pu être vérifié ({type(exc).__name__})."
-            lines.append({"file": name, "status": "refused", "message": reason})
     return kept, lines
+
+
+# What each file's text gave (its anonymised form, or the reason it was refused): the page sends the
+# same files again for every change of filter, and sends them ahead in small batches while it reads
+# the rest, so that they are read once. Items are never changed after reading.
+_read_cache: dict[Any, Any] = {}
+MAX_CACHED = 20_000
+
+
+def _remember(q: Questionnaire, key: tuple[str, int | None], found: Any) -> None:
+    if _read_cache.get("q") is not q or len(_read_cache) > MAX_CACHED:
+        _read_cache.clear()
+        _read_cache["q"] = q
+    _read_cache[key] = found
 
 
 # -- the view --------------------------------------------------------------------------------------

@@ -1,0 +1,248 @@
+// The Réseau page: many anonymised exports (a folder, picked or dropped files) → engine op
+// `network_view`, which reads them, keeps the group the filters describe and returns its figures
+// and their HTML (range bars, table). Nothing is computed here: the DOM is built with textContent,
+// engine HTML is escaped in Python. Files stay in memory only (this page stores nothing).
+import { createEngine } from "./engine.js";
+import {
+  READ_LIMIT, alertBox, download, el, engineStatus, engineTrouble, labelCells, printHtml, setupDrop, showRetry,
+  uniqueName,
+} from "./util.js";
+
+const FILTERS = ["type", "activity", "region", "size"];
+const BATCH = 50; // files read (and sent to the engine) together
+
+/** The files of dropped entries, folders walked (a dropped folder gives no file of its own). */
+async function filesOf(entries, out = []) {
+  for (const entry of entries) {
+    if (entry.isFile) {
+      out.push(await new Promise((resolve) => entry.file(resolve, () => resolve(null))));
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((resolve) => reader.readEntries(resolve, () => resolve([])));
+        if (!batch.length) break;
+        await filesOf(batch, out);
+      }
+    }
+  }
+  return out.filter(Boolean);
+}
+
+function main(root) {
+  const $ = (selector, scope = root) => scope.querySelector(selector);
+  const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selector));
+  const alerts = alertBox($("[data-alerts]"));
+  const engine = createEngine(root.dataset.base);
+  const state = { files: [], texts: new Set(), own: null, data: null, changes: 0, busy: false, again: false,
+    failed: false, troubleAlert: null };
+
+  const filters = () => Object.fromEntries(FILTERS.map((k) => [k, $(`[data-filter="${k}"]`).value]).filter(([, v]) => v));
+  const payload = (extra = {}) => ({ files: state.files.map(({ name, text, size }) => ({ name, text, size })),
+    filters: filters(), own: state.own, date: new Date().toISOString().slice(0, 10), ...extra });
+
+  function touch() {
+    state.changes += 1;
+    root.dataset.changes = String(state.changes);
+  }
+
+  function changed() {
+    touch();
+    update();
+  }
+
+  async function update() {
+    if (root.dataset.state !== "ready") { renderFiles(); return; }
+    if (state.busy) { state.again = true; return; }
+    state.busy = true;
+    const seq = state.changes;
+    try {
+      performance.mark("cap-reseau-call"); // the benchmark (bench/reseau.py) reads these measures
+      state.data = state.files.length || state.own ? await engine.call("network_view", payload()) : null;
+      performance.measure("cap-reseau-engine", "cap-reseau-call");
+      state.failed = false;
+      state.troubleAlert?.remove();
+      state.troubleAlert = null;
+      delete root.dataset.failed;
+    } catch (err) {
+      state.data = null;
+      state.failed = true;
+      root.dataset.failed = "true";
+      if (root.dataset.state === "ready") {
+        state.troubleAlert = showRetry(alerts, state.troubleAlert, `La lecture des fichiers n'a pas abouti : ${engineTrouble(err)}. `
+          + "Les fichiers ajoutés restent en mémoire : elle sera refaite au prochain changement, ou avec « Réessayer ».",
+        () => { touch(); update(); });
+      }
+    } finally {
+      performance.mark("cap-reseau-render");
+      render();
+      performance.measure("cap-reseau-dom", "cap-reseau-render");
+      root.dataset.updated = String(seq); // tests wait for updated === changes
+      state.busy = false;
+      if (state.again) { state.again = false; update(); }
+    }
+  }
+
+  function renderFiles() {
+    const data = state.data;
+    const summary = $("[data-files-summary]");
+    const refused = data ? data.files.filter((f) => f.status === "refused") : [];
+    $("[data-refused-box]").hidden = refused.length === 0;
+    $("[data-refused-list]").replaceChildren(...refused.map((f) => el("tr", { "data-file": f.file, "data-file-status": "refused" },
+      el("td", { class: "cap-file-name", text: f.file }), el("td", { text: f.message }))));
+    labelCells($("[data-refused-list]").closest("table"));
+    $("[data-action=clear-files]").hidden = state.files.length === 0;
+    summary.dataset.accepted = String(data ? data.accepted : 0);
+    summary.dataset.refused = String(refused.length);
+    const n = state.files.length;
+    const plural = (k, word) => `${k} ${word}${k > 1 ? "s" : ""}`;
+    if (!n) summary.textContent = "Aucun fichier ajouté pour l'instant.";
+    else if (state.failed) summary.textContent = `${plural(n, "fichier")} en mémoire : la lecture n'a pas abouti.`;
+    else if (!data) {
+      summary.textContent = root.dataset.state === "error" ? `${plural(n, "fichier")} : le moteur de calcul n'a pas démarré.`
+        : `${plural(n, "fichier")} en attente du moteur de calcul…`;
+    } else {
+      summary.textContent = `${plural(data.accepted, "fichier")} pris en compte`
+        + (refused.length ? `, ${plural(refused.length, "fichier")} écarté${refused.length > 1 ? "s" : ""} (raisons ci-dessous).` : ".");
+    }
+  }
+
+  function renderFilters() {
+    const options = state.data?.options;
+    if (!options) return;
+    for (const key of FILTERS) {
+      const select = $(`[data-filter="${key}"]`);
+      const current = select.value;
+      const items = options[key].map((o) => el("option", { value: o.id, text: `${o.label} (${o.count})` }));
+      if (current && !options[key].some((o) => o.id === current)) items.unshift(el("option", { value: current, text: `${current} (0)` }));
+      select.replaceChildren(el("option", { value: "", text: "Toutes" }), ...items);
+      select.value = current;
+      select.closest(".cap-row").hidden = options[key].length === 0 && !current;
+    }
+  }
+
+  function renderOwn() {
+    const own = state.data?.own;
+    const status = $("[data-own-status]");
+    $("[data-action=own-clear]").hidden = !state.own;
+    $("[data-action=similar]").hidden = !own || Boolean(own.error);
+    if (!state.own) status.textContent = "";
+    else if (!own) status.textContent = `« ${state.own.name} » sera placée dès que les fichiers seront lus.`;
+    else if (own.error) status.textContent = `« ${own.name} » n'a pas pu être lu : ${own.error}`;
+    else status.textContent = `« ${own.name} » est placée sur les barres (losange rouge). « Voir les structures similaires » choisit son type et sa taille.`;
+  }
+
+  function render() {
+    renderFiles();
+    renderFilters();
+    renderOwn();
+    const html = state.data?.html || "";
+    $("[data-view]").innerHTML = html; // HTML built and escaped by the Python package
+    $$("[data-view] table").forEach(labelCells);
+    $("[data-view-box]").hidden = !html || !state.data.accepted;
+  }
+
+  async function readAll(fileList) {
+    return Promise.all(Array.from(fileList || []).map(async (file) => {
+      const name = file.webkitRelativePath || file.name || "fichier sans nom";
+      try {
+        return { name, size: file.size, text: await file.slice(0, READ_LIMIT).text() };
+      } catch (err) {
+        return { name, error: err?.message || "lecture impossible" };
+      }
+    }));
+  }
+
+  async function addFiles(fileList) {
+    touch(); // the view is not current until these files are read
+    const taken = new Set(state.files.map((f) => f.name));
+    const all = Array.from(fileList || []);
+    let again = 0;
+    performance.mark("cap-reseau-read");
+    // Read in batches; each batch goes to the engine at once (it keeps what it read), so that the
+    // engine reads a batch while the page reads the next, and the view's call finds them read.
+    for (let start = 0; start < all.length; start += BATCH) {
+      const batch = [];
+      for (const f of await readAll(all.slice(start, start + BATCH))) {
+        if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); continue; }
+        if (/(^|\/)\.[^/]*$/.test(f.name)) continue; // hidden files of a folder (.DS_Store…)
+        if (state.texts.has(f.text)) { again += 1; continue; } // the same export added twice counts once
+        state.texts.add(f.text);
+        const name = uniqueName(f.name, taken);
+        taken.add(name);
+        batch.push({ name, text: f.text, size: f.size });
+      }
+      state.files.push(...batch);
+      if (root.dataset.state === "ready" && batch.length && all.length > BATCH) {
+        engine.call("network_view", { files: batch, output: "read" }).catch(() => {}); // the view's call says why
+      }
+    }
+    performance.measure("cap-reseau-files", "cap-reseau-read");
+    if (again) alerts.show(`${again} fichier${again > 1 ? "s" : ""} déjà ajouté${again > 1 ? "s" : ""} (même contenu) : pris en compte une seule fois.`, "warning");
+    changed();
+  }
+
+  async function addOwn(input) {
+    const [f] = await readAll(input.files);
+    if (!f) return;
+    if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); return; }
+    state.own = { name: f.name, text: f.text, size: f.size };
+    changed();
+  }
+
+  async function output(kind) {
+    if (!state.files.length) { alerts.show("Ajoutez d'abord des fichiers.", "warning"); return null; }
+    try {
+      return await engine.call("network_view", payload({ output: kind }));
+    } catch (err) {
+      alerts.show(`L'export n'a pas abouti : ${engineTrouble(err)}.`);
+      return null;
+    }
+  }
+
+  const stamp = () => new Date().toISOString().slice(0, 10);
+  const actions = {
+    "clear-files": () => { state.files = []; state.texts.clear(); changed(); $("[data-action=add-files]").focus(); },
+    "own-clear": () => { state.own = null; changed(); },
+    similar: () => {
+      const similar = state.data?.own?.similar || {};
+      for (const key of FILTERS) $(`[data-filter="${key}"]`).value = similar[key] || "";
+      changed();
+    },
+    "export-csv": async () => {
+      const data = await output("csv");
+      if (data) download(`cap-reseau-${stamp()}.csv`, data.text, "text/csv;charset=utf-8");
+    },
+    "export-network": async () => {
+      const data = await output("network");
+      if (data) download(`cap-fichier-reseau-${stamp()}.json`, data.text);
+    },
+    print: async () => {
+      const data = await output("print");
+      if (data) printHtml($("[data-print-frame]"), data.html);
+    },
+  };
+
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (button && actions[button.dataset.action]) actions[button.dataset.action]();
+  });
+  root.addEventListener("change", (event) => {
+    const target = event.target;
+    const action = target.dataset?.action;
+    if (action === "add-files" || action === "add-folder") addFiles(target.files).finally(() => { target.value = ""; });
+    else if (action === "own-file") addOwn(target).finally(() => { target.value = ""; });
+    else if (target.dataset?.filter) changed();
+  });
+  setupDrop($("[data-drop]"), () => {}); // the zone's look, and no page replaced by a stray drop
+  $("[data-drop]").addEventListener("drop", async (event) => {
+    const entries = Array.from(event.dataTransfer?.items || [], (item) => item.webkitGetAsEntry?.()).filter(Boolean);
+    addFiles(entries.some((entry) => entry.isDirectory) ? await filesOf(entries) : event.dataTransfer.files);
+  });
+
+  touch();
+  renderFiles();
+  engineStatus(root, engine, update, alerts, "");
+}
+
+const root = document.getElementById("cap-reseau");
+if (root) main(root);
