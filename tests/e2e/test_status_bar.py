@@ -46,6 +46,10 @@ def test_score_progress_and_saving_stay_in_view_while_answering(browser, server,
     assert not overlaps(page, radio, ".cap-status"), "the bar covers the focused answer"
     if size[0] > 900:
         assert page.inner_text('.cap-status [data-progress="SU"]').startswith("1 /")
+        # compact: every part of the bar on one line on a laptop
+        tops = page.eval_on_selector_all(".cap-status > *",
+                                         "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+        assert max(tops) - min(tops) <= 4, tops
     page.click(".cap-status-links >> text=Résultats")
     page.wait_for_selector('#cap-app[data-step="resultats"]')
     assert in_viewport(page, "#h-results")
