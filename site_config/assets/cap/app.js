@@ -3,6 +3,7 @@
 import { createEngine } from "./engine.js";
 import { Store, StorageError, assessmentKey, flatten, mergeVersions, stampChanges } from "./storage.js";
 import { PlanEditor } from "./plan.js";
+import { Peers } from "./peers.js";
 import { READ_LIMIT, alertBox, download, el, frDate, labelCells, now, printHtml, slug, uuid } from "./util.js";
 
 const root = document.getElementById("cap-app");
@@ -572,7 +573,7 @@ const formatPercent = (value) => (value === null || value === undefined ? "–"
 /** Horizontal bars per pillar and theme: the engine's percents (only formatted here) and a mark
  *  at the tool's reference level; the engine's table below is the accessible alternative. */
 function renderBars(scores) {
-  const row = (title, s, kind) => {
+  const row = (title, s, kind, id) => { // id: peers.js puts the similar structures' marks on the bar
     const fill = el("span", { class: "cap-bar-fill" });
     fill.style.width = `${Math.max(0, Math.min(100, s.percent ?? 0))}%`;
     const track = el("span", { class: "cap-bar-track", "aria-hidden": "true" }, fill);
@@ -582,7 +583,7 @@ function renderBars(scores) {
       track.append(mark);
     }
     const value = s.percent === null ? "pas encore de score" : formatPercent(s.percent);
-    return el("li", { class: `cap-bar-row is-${kind}` }, el("span", { class: "cap-bar-label", text: title }), track,
+    return el("li", { class: `cap-bar-row is-${kind}`, "data-bar-id": id }, el("span", { class: "cap-bar-label", text: title }), track,
       el("span", { class: "cap-bar-value" }, value,
         el("span", { class: "cap-bar-ref", text: ` · repère ${formatPercent(s.expected)}` })));
   };
@@ -594,9 +595,9 @@ function renderBars(scores) {
     const themes = el("ul", { class: "cap-bar-list" });
     for (const link of section.querySelectorAll("a[data-goto]")) {
       const t = scores.themes[link.dataset.goto];
-      if (t) themes.append(row(link.textContent, t, "theme"));
+      if (t) themes.append(row(link.textContent, t, "theme", link.dataset.goto));
     }
-    groups.push(row(section.querySelector(".cap-task-pillar").textContent.replace(/^Pilier \d+ — /, ""), p, "pillar"), themes);
+    groups.push(row(section.querySelector(".cap-task-pillar").textContent.replace(/^Pilier \d+ — /, ""), p, "pillar", pid), themes);
   }
   // after the overall score, before the engine's table
   const box = el("section", { class: "cap-bars", "aria-labelledby": "h-bars" },
@@ -613,6 +614,7 @@ function render(data) {
   $("[data-results]").innerHTML = data.html; // HTML built and escaped by the Python package
   $$("[data-results] table").forEach(labelCells); // narrow screens stack rows, each value named
   renderBars(data.scores);
+  peers.draw(state.a); // "structures similaires", when a network file is loaded
   refreshTasks();
   const overall = data.scores.overall.percent; // the engine's figure, only formatted here
   $("[data-bar-score]").textContent = overall === null ? "–"
@@ -929,6 +931,7 @@ form.addEventListener("submit", (event) => event.preventDefault());
 
 const planEditor = new PlanEditor({ root: $("[data-plan]"), engine, getAssessment: () => state.a,
   onChange: () => { save(); rescore(); }, onSave: () => save() });
+const peers = new Peers({ step: $("#cap-results"), engine, store, alert: alertUser });
 
 function start() {
   document.documentElement.classList.add("cap-with-status"); // scroll padding for the bar in view

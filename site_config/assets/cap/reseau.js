@@ -182,9 +182,10 @@ function main(root) {
   }
 
   async function addOwn(input) {
+    if (!input.files?.length) return;
+    touch(); // the view is not current until this file is read
     const [f] = await readAll(input.files);
-    if (!f) return;
-    if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); return; }
+    if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); changed(); return; }
     state.own = { name: f.name, text: f.text, size: f.size };
     changed();
   }
