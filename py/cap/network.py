@@ -225,7 +225,8 @@ def view_html(q: Questionnaire, result: dict[str, Any], own: dict[str, Any] | No
     return (summary + notice + own_line + legend(bool(own and not own.get("error")))
             + f'<{h}>Scores par pilier et par thème</{h}>' + chart(q, result, own)
             + f'<details class="cap-net-alt" open><summary>Les mêmes chiffres en tableau</summary>'
-              f'<div class="cap-table-scroll">{table(q, result, own)}</div></details>'
+              f'<div class="cap-table-scroll" tabindex="0" role="region" aria-label="Tableau des scores du groupe">'
+              f'{table(q, result, own)}</div></details>'
             + f'<{h}>Composition du groupe</{h}>' + counts_table(q, result))
 
 

@@ -174,3 +174,27 @@ def test_the_network_file_shows_similar_structures_on_the_results_step(page, ser
     page.click('[data-action="forget-network"]')
     page.wait_for_selector("[data-peers][data-peers-state=none]")
     assert page.locator(".cap-peer-median").count() == 0
+
+
+def test_the_view_is_accessible_and_fits_a_360px_phone(browser, server, exports, tmp_path) -> None:
+    from tests.e2e.conftest import new_page
+    from tests.e2e.test_accessibility import axe_violations
+
+    own = tmp_path / "structure.json"
+    own.write_text(exports[10].read_text(encoding="utf-8"), encoding="utf-8")
+    for viewport, check_axe in (({"width": 1280, "height": 900}, True), ({"width": 360, "height": 740}, False)):
+        page = new_page(browser, server, bypass_csp=check_axe, viewport=viewport)
+        open_reseau(page, server, exports[:100])
+        page.set_input_files('[data-action="own-file"]', str(own))
+        wait_updated(page)
+        if check_axe:
+            violations = axe_violations(page)
+            assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
+        else:
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 360, f"{width}px wide"
+            for table in page.locator("#cap-reseau table").all():  # no column cut off: each table fits
+                box = table.bounding_box()
+                assert box is None or box["x"] + box["width"] <= 360, box
+        assert page.watch.foreign == [] and page.watch.errors == []
+        page.context.close()
