@@ -286,3 +286,41 @@ def op_network_peers(payload: dict[str, Any]) -> dict[str, Any]:
 
 OPS["network_view"] = op_network_view
 OPS["network_peers"] = op_network_peers
+
+
+# -- a new campaign from the last one (assessment page) ---------------------------------------------
+
+def op_campaign(payload: dict[str, Any]) -> dict[str, Any]:
+    """Three requests, one concern (`campaign`):
+    - `{earlier}` (a stored assessment) or `{text, size}` (a picked file), optional `date` → the new
+      assessment made from it, `{assessment, year, warnings}` (`campaign.new_campaign`);
+    - `{assessment, statuses: {action id: done | doing | dropped | postponed}}` → `{assessment}` with
+      `previous.plan` and `plan` reviewed (`campaign.review_plan`);
+    - `{assessment, take_answers: true}` → `{assessment, copied: [criterion ids]}` (`campaign.take_answers`)."""
+    from . import campaign
+
+    q = _q()
+    if isinstance(payload.get("assessment"), dict):
+        a = payload["assessment"]
+        if payload.get("take_answers"):
+            a, copied = campaign.take_answers(a)
+            return {"assessment": a, "copied": copied}
+        statuses = payload.get("statuses")
+        if not isinstance(statuses, dict):
+            raise CapError("Aucun statut reçu pour le bilan du plan.")
+        try:
+            return {"assessment": campaign.review_plan(a, statuses)}
+        except ValueError as exc:
+            raise CapError(str(exc)) from exc
+    source: Any = payload["earlier"] if isinstance(payload.get("earlier"), dict) else payload.get("text")
+    if not isinstance(source, (dict, str)):
+        raise AssessmentError("Le fichier n'a pas pu être lu : aucun texte reçu.", code="not_json")
+    earlier, warnings, migration = read_and_migrate(source, q, _size(payload))
+    date = payload.get("date") if isinstance(payload.get("date"), str) else None
+    made = campaign.new_campaign(q, earlier, date)
+    if migration:
+        warnings = [migration["summary"], *(w for w in warnings if not w.startswith("Évaluation faite avec"))]
+    return {"assessment": made, "year": campaign.year_of(earlier), "warnings": warnings}
+
+
+OPS["campaign"] = op_campaign

@@ -32,6 +32,7 @@ MAX_SHORT = 200
 MAX_LONG = 5000
 VALUES = (1, 2, 3, 4, "na", "dk")
 STATUSES = ("todo", "doing", "done", "dropped")
+FINAL_STATUSES = ("done", "doing", "dropped", "postponed")  # an earlier plan's action, after the review
 KINDS = ("individual", "consolidated")
 MAX_ID = 60
 MAX_DEPTH = 64  # nesting levels of the whole file (an assessment needs 5)
@@ -46,7 +47,7 @@ STAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 KNOWN_KEYS = {"format", "format_version", "questionnaire", "id", "kind", "created", "updated", "structure",
               "respondent", "answers", "targets", "importance", "indicators", "plan", "participants",
-              "stats", "unknown_answers", "exported", "region", "review"}
+              "stats", "unknown_answers", "exported", "region", "review", "previous"}
 MAX_PROFILE = 30  # types and activities of one structure
 # `review` flags: what the user should do about a criterion after a referential update.
 REVIEW_KINDS = {"added": "à répondre", "split": "à répondre", "merged": "à revoir", "reworded": "à revoir"}
@@ -458,6 +459,8 @@ class _Reader:
         review.update(self.review)
         if review:
             out["review"] = {cid: review[cid] for cid in sorted(review, key=lambda c: self.q.order[c])}
+        if data.get("previous") is not None:
+            out["previous"] = self.previous(data)
         if kind == "consolidated":
             out["participants"] = self.participants(data)
             stats = data.get("stats", {})
@@ -774,6 +777,69 @@ class _Reader:
                 clean["done_on"] = _stamp(self.text(item, "done_on", f"{field}.done_on", 40), f"{field}.done_on")
             items.append(clean)
         return items
+
+    def previous(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Where a new campaign comes from (`campaign.new_campaign`): the earlier assessment's id, date
+        and kind, its answer values per criterion, its plan with each action's final status."""
+        raw = self.obj(data, "previous", "previous")
+        out: dict[str, Any] = {"id": self.text(raw, "id", "previous.id", 100),
+                               "date": _stamp(self.text(raw, "date", "previous.date", 40), "previous.date")}
+        kind = raw.get("kind", "individual")
+        if kind not in KINDS:
+            raise AssessmentError(f"Genre d'évaluation inconnu : {str(kind)[:40]!r} (individual ou consolidated "
+                                  "attendu)", "previous.kind", code="types")
+        out["kind"] = kind
+        answers = self.obj(raw, "answers", "previous.answers")
+        if len(answers) > MAX_ANSWERS:
+            raise AssessmentError(f"Trop de réponses ({len(answers)}, {MAX_ANSWERS} au plus).", "previous.answers",
+                                  code="too_big")
+        values: dict[str, Any] = {}
+        for cid, value in answers.items():
+            value = _integral(value)
+            if len(cid) > MAX_ID or isinstance(value, bool) or value not in VALUES or type(value) is float:
+                raise AssessmentError(f"Réponse de l'évaluation précédente invalide : {str(value)[:20]!r} (1, 2, 3, 4, "
+                                      "\"na\" ou \"dk\" attendu)", _field(("previous", "answers", cid)), code="types")
+            cid = self.moved.get(cid, cid)  # a renamed criterion: last year's answer follows it
+            if cid in self.q.criterion_by_id and cid not in values:
+                values[cid] = value
+        out["answers"] = {cid: values[cid] for cid in sorted(values, key=lambda c: self.q.order[c])}
+        plan = raw.get("plan", [])
+        if not isinstance(plan, list):
+            raise self.type_error("previous.plan", "une liste", plan)
+        if len(plan) > MAX_PLAN:
+            raise AssessmentError(f"Plan trop long ({len(plan)} actions, {MAX_PLAN} au plus).", "previous.plan",
+                                  code="too_big")
+        out["plan"] = []
+        for n, item in enumerate(plan):
+            field = f"previous.plan[{n}]"
+            if not isinstance(item, dict):
+                raise self.type_error(field, "un objet", item)
+            status = item.get("status", "postponed")
+            if status not in FINAL_STATUSES:
+                raise AssessmentError(f"Statut final inconnu : {str(status)[:20]!r} (done, doing, dropped ou postponed "
+                                      "attendu)", f"{field}.status", code="types")
+            criterion = self.text(item, "criterion", f"{field}.criterion", MAX_ID) or None
+            clean = {"id": self.text(item, "id", f"{field}.id", 100) or str(uuid.uuid4()),
+                     "criterion": self.moved.get(criterion, criterion) if criterion else None,
+                     "action": self.text(item, "action", f"{field}.action", MAX_LONG),
+                     "owner": self.text(item, "owner", f"{field}.owner"), "status": status}
+            due = self.text(item, "due", f"{field}.due", 7)
+            if due and not MONTH_RE.match(due):
+                raise AssessmentError(f"Échéance invalide : {due!r} (mois AAAA-MM attendu)", f"{field}.due", code="types")
+            if due:
+                clean["due"] = due
+            was = item.get("was")
+            if was is not None:
+                if was not in STATUSES:
+                    raise AssessmentError(f"Statut inconnu : {str(was)[:20]!r}", f"{field}.was", code="types")
+                clean["was"] = was
+            out["plan"].append(clean)
+        reviewed = raw.get("reviewed")
+        if reviewed is not None and not isinstance(reviewed, bool):
+            raise self.type_error("previous.reviewed", "un booléen", reviewed)
+        if reviewed:
+            out["reviewed"] = True
+        return out
 
     def participants(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         raw = data.get("participants", [])
