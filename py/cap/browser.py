@@ -324,3 +324,40 @@ def op_campaign(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 OPS["campaign"] = op_campaign
+
+
+# -- answers as a short code (QR codes, lien de réponse): issue 16 ---------------------------------
+
+def op_compact_encode(payload: dict[str, Any]) -> dict[str, Any]:
+    """An assessment → `{link, parts, bytes, cut, limit}`: the link code, the QR texts (`part_chars` each at most),
+    the packet's size, the criteria whose comment was cut, and the length texts are cut to."""
+    from . import compact
+    a = payload.get("assessment")
+    if not isinstance(a, dict):
+        raise CapError("Aucune évaluation reçue.")
+    session = payload.get("session") if isinstance(payload.get("session"), str) else ""
+    chars = payload.get("part_chars")
+    enc = compact.encode(_q(), a, session)
+    parts = enc.parts(chars if type(chars) is int and 60 <= chars <= 3000 else compact.PART_CHARS)
+    return {"link": enc.link, "parts": parts, "bytes": len(enc.packet), "cut": list(enc.cut), "limit": compact.TEXT_LIMIT}
+
+
+def op_compact_decode(payload: dict[str, Any]) -> dict[str, Any]:
+    """A link code (`code`) or the QR texts read so far (`parts`) → `{complete: true, assessment, session}`, or
+    `{complete: false, total, have}` while parts are missing. A damaged code is an error (codes `code_*`)."""
+    from . import compact
+    q = _q()
+    if isinstance(payload.get("parts"), list):
+        gathered = compact.gather(payload["parts"][:1000], q)
+        if gathered.decoded is None:
+            return {"complete": False, "total": gathered.total, "have": list(gathered.have)}
+        decoded = gathered.decoded
+    elif isinstance(payload.get("code"), str):
+        decoded = compact.unpack_link(payload["code"], q)
+    else:
+        raise CapError("Aucun code reçu.")
+    return {"complete": True, "assessment": decoded.assessment, "session": decoded.session}
+
+
+OPS["compact_encode"] = op_compact_encode
+OPS["compact_decode"] = op_compact_decode
