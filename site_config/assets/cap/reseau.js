@@ -141,28 +141,29 @@ function main(root) {
     $("[data-view-box]").hidden = !html || !state.data.accepted;
   }
 
-  async function readAll(fileList) {
-    return Promise.all(Array.from(fileList || []).map(async (file) => {
+  /** Start reading every file at once (the browser reads them in parallel); one promise each. */
+  function startReading(fileList) {
+    return Array.from(fileList || []).map(async (file) => {
       const name = file.webkitRelativePath || file.name || "fichier sans nom";
       try {
         return { name, size: file.size, text: await file.slice(0, READ_LIMIT).text() };
       } catch (err) {
         return { name, error: err?.message || "lecture impossible" };
       }
-    }));
+    });
   }
 
   async function addFiles(fileList) {
     touch(); // the view is not current until these files are read
     const taken = new Set(state.files.map((f) => f.name));
-    const all = Array.from(fileList || []);
+    const reads = startReading(fileList);
     let again = 0;
     performance.mark("cap-reseau-read");
     // Read in batches; each batch goes to the engine at once (it keeps what it read), so that the
     // engine reads a batch while the page reads the next, and the view's call finds them read.
-    for (let start = 0; start < all.length; start += BATCH) {
+    for (let start = 0; start < reads.length; start += BATCH) {
       const batch = [];
-      for (const f of await readAll(all.slice(start, start + BATCH))) {
+      for (const f of await Promise.all(reads.slice(start, start + BATCH))) {
         if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); continue; }
         if (/(^|\/)\.[^/]*$/.test(f.name)) continue; // hidden files of a folder (.DS_Store…)
         if (state.texts.has(f.text)) { again += 1; continue; } // the same export added twice counts once
@@ -172,7 +173,7 @@ function main(root) {
         batch.push({ name, text: f.text, size: f.size });
       }
       state.files.push(...batch);
-      if (root.dataset.state === "ready" && batch.length && all.length > BATCH) {
+      if (root.dataset.state === "ready" && batch.length && reads.length > BATCH) {
         engine.call("network_view", { files: batch, output: "read" }).catch(() => {}); // the view's call says why
       }
     }
@@ -184,7 +185,7 @@ function main(root) {
   async function addOwn(input) {
     if (!input.files?.length) return;
     touch(); // the view is not current until this file is read
-    const [f] = await readAll(input.files);
+    const [f] = await Promise.all(startReading([input.files[0]]));
     if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); changed(); return; }
     state.own = { name: f.name, text: f.text, size: f.size };
     changed();

@@ -1,0 +1,87 @@
+"""The Réseau page in Chromium: time to show 600 anonymised exports (target < 3 s).
+
+    .venv/bin/python bench/reseau.py [--site site] [--count 600] [--reps 5]
+
+Generates the files (tests/network_files.py, fixed seed), serves a copy of the built site, and
+for each repetition opens reseau.html in a fresh context, waits for the engine, then picks the
+files with the file input (as a user picks a folder) and times until the view is shown (the page's
+`data-updated` equals `data-changes`), then one filter change. Also prints the page's own measures
+(reading the files, the engine's call, drawing) and the machine's load (/proc/loadavg) before and
+after, since two cores shared with other work slow every figure. Timings are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "py"))
+
+from site_config.serve import serve_in_thread  # noqa: E402
+from tests.e2e.conftest import ARGS, chromium_path  # noqa: E402
+from tests.network_files import write  # noqa: E402
+
+CURRENT = ("() => { const r = document.getElementById('cap-reseau'); return r.dataset.state === 'ready'"
+           " && r.dataset.updated === r.dataset.changes && r.dataset.changes !== '1'; }")
+
+
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().strip()
+    except OSError:
+        return "?"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--count", type=int, default=600)
+    parser.add_argument("--reps", type=int, default=5)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="cap-bench-reseau-") as tmp:
+        site = Path(tmp) / "site"
+        shutil.copytree(args.site, site)
+        paths = [str(p) for p in write(Path(tmp) / "exports", args.count)]
+        size = sum(Path(p).stat().st_size for p in paths) / 1024
+        server, url = serve_in_thread(site)
+        print(f"{args.count} exports ({size:.0f} KiB), {args.reps} runs; load before: {loadavg()}")
+        shows, filters, parts = [], [], []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), args=ARGS)
+            for _ in range(args.reps):
+                context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+                page = context.new_page()
+                page.goto(url + "reseau.html")
+                page.wait_for_selector("#cap-reseau[data-state=ready]", timeout=180_000)
+                start = time.perf_counter()
+                page.set_input_files("[data-action=add-files]", paths)
+                page.wait_for_function(CURRENT, timeout=180_000)
+                shows.append(time.perf_counter() - start)
+                parts.append(page.evaluate("() => Object.fromEntries(performance.getEntriesByType('measure')"
+                                           ".filter(m => m.duration > 2).map(m => [m.name, Math.round(m.duration)]))"))
+                start = time.perf_counter()
+                page.select_option("[data-filter=type]", "ACI")
+                page.wait_for_function(CURRENT, timeout=180_000)
+                filters.append(time.perf_counter() - start)
+                context.close()
+            browser.close()
+        server.shutdown()
+    print("run  shown (s)  filter (s)  page measures (ms)")
+    for n, (s, f, p) in enumerate(zip(shows, filters, parts, strict=True), start=1):
+        print(f"{n:>3}  {s:9.2f}  {f:10.2f}  {p}")
+    print(f"median: shown {statistics.median(shows):.2f} s (target < 3 s), filter change "
+          f"{statistics.median(filters):.2f} s; load after: {loadavg()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
