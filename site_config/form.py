@@ -129,7 +129,8 @@ def _sommaire(q: Questionnaire, steps: _Steps) -> str:
     def link(sid: str, title: str) -> str:  # titles only: the step's heading shows the theme's code
         return f'<a href="#etape={e(sid)}" data-goto="{e(sid)}">{e(title)}</a>'
 
-    groups = [f'<li class="cap-task">{link("intro", "Votre structure et vous")}</li>']
+    groups = [f'<li class="cap-task">{link("intro", "Votre structure et vous")}</li>',
+              f'<li class="cap-task" data-bilan-task hidden>{link("bilan", "Bilan du plan précédent")}</li>']
     for p in q.pillars:
         tasks = "".join(
             f'<li class="cap-task">{link(t.id, t.title)}'
@@ -178,6 +179,21 @@ Version simplifiée <span class="cap-hint">: des questions et des réponses en p
 </section>"""
 
 
+def _bilan(q: Questionnaire) -> str:
+    """The review of last year's plan (a new campaign, `campaign.js` fills it): outside the step
+    count, reached from the sommaire or when the campaign is made; then the first theme."""
+    first = q.themes[0]
+    return (f'<section class="cap-step cap-bilan" data-step-id="bilan" id="cap-bilan" aria-labelledby="h-bilan" hidden>'
+            f'<h2 id="h-bilan" tabindex="-1">Bilan du plan précédent</h2>'
+            f'<div data-bilan><p>Cette évaluation ne reprend pas d\'évaluation précédente. Pour en faire une, ouvrez '
+            f'« Mes évaluations » puis « Nouvelle évaluation à partir de… ».</p></div>'
+            f'<nav class="cap-step-nav" aria-label="Étapes"><a class="md-button cap-prev" href="#etape=intro" '
+            f'data-goto="intro"><span class="cap-nav-word">Précédent</span> <span class="cap-nav-name">Votre structure '
+            f'et vous</span></a><a class="md-button md-button--primary cap-next" href="#etape={e(first.id)}" '
+            f'data-goto="{e(first.id)}"><span class="cap-nav-word">Suivant</span> <span class="cap-nav-name">'
+            f'{e(first.title)}</span></a></nav></section>')
+
+
 def form_html(q: Questionnaire, base: str) -> str:
     steps = _Steps(q)
     bar_pillars = "".join(f'<li><span class="cap-status-name">{e(p.short_title or p.title)}</span> '
@@ -214,6 +230,8 @@ def form_html(q: Questionnaire, base: str) -> str:
 <select id="cap-current" data-action="switch"></select></div>
 <div class="cap-buttons">
 <button type="button" class="md-button" data-action="new">Nouvelle évaluation</button>
+<button type="button" class="md-button" data-action="campaign" hidden>Nouvelle évaluation à partir de celle-ci</button>
+<label class="md-button cap-file">Nouvelle évaluation à partir d'un fichier<input type="file" accept=".json,application/json" data-action="campaign-file"></label>
 <button type="button" class="md-button" data-action="rename">Renommer</button>
 <button type="button" class="md-button" data-action="duplicate">Dupliquer</button>
 <button type="button" class="md-button" data-action="delete">Supprimer</button>
@@ -240,6 +258,7 @@ def form_html(q: Questionnaire, base: str) -> str:
 {"".join(themes)}
 {indicators}
 </form>
+{_bilan(q)}
 <section class="cap-step cap-results-box" data-step-id="resultats" id="cap-results" aria-labelledby="h-results" hidden>
 <h2 id="h-results" tabindex="-1">{steps.stepper("resultats")}Résultats</h2>
 <div data-results><p class="cap-hint">Les résultats s'afficheront ici dès que le moteur de calcul sera prêt.</p></div>

@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from . import fmt
+from .campaign import FINAL_LABELS, final_plans
 from .compare import compare
 from .consolidate import structure_names
 from .model import Questionnaire
@@ -77,7 +78,43 @@ def evolution(q: Questionnaire, assessments: list[dict[str, Any]]) -> dict[str, 
         })
     steps = [compare(q, old, new) for old, new in pairwise(assessments)]
     total = compare(q, assessments[0], assessments[-1]) if len(assessments) >= 2 else None
-    return {"points": points, "steps": steps, "total": total}
+    plans = final_plans(assessments)
+    moves = criteria_moves(q, assessments[-2], assessments[-1]) if len(assessments) >= 2 else []
+    return {"points": points, "steps": steps, "total": total, "plans": plans, "done": done_actions(plans),
+            "moves": moves}
+
+
+def done_actions(plans: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Every action whose final status is "fait", in any year's plan (the status the next file's
+    review recorded, else its own), once each (the latest year's entry for an id met twice)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for items in plans:
+        for item in items:
+            if item["final"] == "done":
+                seen.pop(str(item["id"]), None)
+                seen[str(item["id"])] = item
+    return list(seen.values())
+
+
+MOVES = {"up": ("▲", "en hausse"), "down": ("▼", "en baisse"), "same": ("=", "identique"),
+         "none": ("", "non comparable")}
+
+
+def criteria_moves(q: Questionnaire, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Criterion by criterion, in questionnaire order, what moved between two assessments:
+    {criterion, old, new, move: up | down | same | none}; criteria answered in neither are left out."""
+    out = []
+    for c in q.criteria:
+        a = ((old.get("answers") or {}).get(c.id) or {}).get("value")
+        b = ((new.get("answers") or {}).get(c.id) or {}).get("value")
+        if a is None and b is None:
+            continue
+        if type(a) is int and type(b) is int:
+            move = "up" if b > a else "down" if b < a else "same"
+        else:
+            move = "same" if a == b else "none"
+        out.append({"criterion": c.id, "old": a, "new": b, "move": move})
+    return out
 
 
 # -- display -----------------------------------------------------------------------------------
@@ -252,8 +289,8 @@ def criteria_table(q: Questionnaire, items: list[dict[str, Any]], caption: str, 
     if not items:
         return f'<p class="cap-evo-none">Aucun critère {esc(caption.split(" ", 1)[1].lower())}.</p>'
     rows = "".join(
-        f'<tr data-criterion="{esc(i["criterion"])}"><th scope="row"><span class="cap-id">{esc(i["criterion"])}</span> '
-        f'{esc(q.criterion_by_id[i["criterion"]].question)}</th><td>{esc(_label(q, i["old"]))}</td>'
+        f'<tr data-criterion="{esc(i["criterion"])}"><th scope="row">{esc(q.criterion_by_id[i["criterion"]].question)} '
+        f'<span class="cap-id">{esc(i["criterion"])}</span></th><td>{esc(_label(q, i["old"]))}</td>'
         f'<td>{esc(_label(q, i["new"]))}</td></tr>'
         for i in items if i["criterion"] in q.criterion_by_id)
     return (f'<div class="cap-table-scroll" tabindex="0" role="region" aria-label="{esc(caption)}">'
@@ -262,10 +299,65 @@ def criteria_table(q: Questionnaire, items: list[dict[str, Any]], caption: str, 
             f'<th scope="col">Après</th></tr></thead><tbody>{rows}</tbody></table></div>')
 
 
+def moves_block(q: Questionnaire, moves: list[dict[str, Any]], old: dict[str, Any], new: dict[str, Any]) -> str:
+    """Every criterion answered in either of the two latest assessments: before, after, the move in words."""
+    if not moves:
+        return '<p class="cap-evo-none">Aucun critère répondu dans ces deux évaluations.</p>'
+    counts = {key: sum(1 for m in moves if m["move"] == key) for key in MOVES}
+    rows = []
+    for m in moves:
+        c = q.criterion_by_id[m["criterion"]]
+        symbol, words = MOVES[m["move"]]
+        mark = f'<span aria-hidden="true">{symbol}</span> ' if symbol else ""
+        rows.append(f'<tr data-criterion="{esc(c.id)}" data-move="{m["move"]}"><th scope="row">{esc(c.question)} '
+                    f'<span class="cap-id">{esc(c.id)}</span></th><td>{esc(_label(q, m["old"]))}</td>'
+                    f'<td>{esc(_label(q, m["new"]))}</td>'
+                    f'<td class="cap-evo-move cap-evo-{m["move"]}">{mark}{words}</td></tr>')
+    first, last = fmt.date(old["date"]) or "avant", fmt.date(new["date"]) or "après"
+    summary = (f'Critère par critère, du {esc(first)} au {esc(last)} : {counts["up"]} en hausse, {counts["down"]} en '
+               f'baisse, {counts["same"]} identique(s)')
+    if counts["none"]:
+        summary += f', {counts["none"]} non comparable(s)'
+    return (f'<details class="cap-evo-moves"><summary>{summary}</summary>'
+            f'<div class="cap-table-scroll" tabindex="0" role="region" aria-label="Critère par critère">'
+            f'<table class="cap-evo-criteria cap-evo-all"><caption>Réponses critère par critère, du {esc(first)} au '
+            f'{esc(last)}</caption><thead><tr><th scope="col">Critère</th><th scope="col">Avant</th>'
+            f'<th scope="col">Après</th><th scope="col">Mouvement</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+            '</table></div></details>')
+
+
+def plans_block(q: Questionnaire, points: list[dict[str, Any]], plans: list[list[dict[str, Any]]]) -> str:
+    """Each assessment's plan with each action's final status (the one the next year's review recorded)."""
+    parts = []
+    for n, (point, items) in enumerate(zip(points, plans, strict=True)):
+        day = fmt.date(point["date"]) or "sans date"
+        last = n == len(points) - 1
+        if not items:
+            parts.append(f'<p class="cap-evo-plan-empty">Plan de l\'évaluation du {esc(day)} : aucune action.</p>')
+            continue
+        rows = []
+        for i in items:
+            c = q.criterion_by_id.get(i.get("criterion") or "")
+            about = (f'<br><span class="cap-evo-about">{esc(c.question)} <span class="cap-id">{esc(c.id)}</span></span>'
+                     if c else "")
+            label = FINAL_LABELS.get(i["final"], i["final"])
+            rows.append(f'<tr data-action-id="{esc(str(i["id"]))}" data-final="{esc(i["final"])}"><th scope="row">'
+                        f'{esc(i["action"] or "Action sans intitulé")}{about}</th><td>{esc(i["owner"]) or "–"}</td>'
+                        f'<td class="cap-evo-final cap-evo-final-{esc(i["final"])}">{esc(label)}</td></tr>')
+        head = "Statut actuel" if last else "Statut final"
+        parts.append(f'<div class="cap-table-scroll" tabindex="0" role="region" aria-label="Plan du {esc(day)}">'
+                     f'<table class="cap-evo-plan"><caption>Plan de l\'évaluation du {esc(day)} '
+                     f'({len(items)} action(s))</caption><thead><tr><th scope="col">Action</th>'
+                     f'<th scope="col">Responsable</th><th scope="col">{head}</th></tr></thead>'
+                     f'<tbody>{"".join(rows)}</tbody></table></div>')
+    return "".join(parts)
+
+
 def done_block(q: Questionnaire, done: list[dict[str, Any]]) -> str:
     if not done:
-        return ("<p>Aucune action marquée « fait » depuis la première évaluation (le statut des actions se met à jour "
-                "dans le plan de progrès de la page Évaluer).</p>")
+        return ("<p>Aucune action marquée « fait » dans les plans de ces évaluations (le statut des actions se met à "
+                "jour dans le plan de progrès de la page Évaluer, et dans le bilan du plan d'une nouvelle évaluation)."
+                "</p>")
     items = []
     for i in done:
         c = q.criterion_by_id.get(i.get("criterion") or "")
@@ -283,7 +375,7 @@ def _summary(q: Questionnaire, result: dict[str, Any]) -> str:
             f'({len(points)} évaluations) : score global de <strong>{fmt.percent(first["overall"])}</strong> à '
             f'<strong>{fmt.percent(last["overall"])}</strong> ({esc(symbol)} {signed(total["overall_delta"])}, '
             f'{esc(words)}) ; {len(total["rose"])} critère(s) en progrès, {len(total["fell"])} en recul, '
-            f'{len(total["plan_done"])} action(s) réalisée(s).</p>')
+            f'{len(result.get("done", total["plan_done"]))} action(s) réalisée(s).</p>')
 
 
 def _body(q: Questionnaire, result: dict[str, Any], chart_id: str) -> str:
@@ -293,7 +385,10 @@ def _body(q: Questionnaire, result: dict[str, Any], chart_id: str) -> str:
              criteria_table(q, total["rose"], "Critères en progrès", "cap-evo-rose"),
              '<h3>Critères qui ont reculé</h3>',
              criteria_table(q, total["fell"], "Critères en recul", "cap-evo-fell"),
-             '<h3>Actions du plan réalisées depuis la première évaluation</h3>', done_block(q, total["plan_done"])]
+             '<h3>Ce qui a bougé, critère par critère</h3>',
+             moves_block(q, result.get("moves", []), points[-2], points[-1]),
+             '<h3>Actions du plan réalisées</h3>', done_block(q, result.get("done", total["plan_done"])),
+             '<h3>Le plan, évaluation par évaluation</h3>', plans_block(q, points, result.get("plans", []))]
     if len(steps) > 1:
         details = []
         for n, (step, old, new) in enumerate(zip(steps, points, points[1:], strict=False), start=1):

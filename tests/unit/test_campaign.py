@@ -138,3 +138,23 @@ def test_worker_op_makes_reviews_and_copies(mini) -> None:
     assert not bad["ok"] and "JSON" in bad["error"]["message"]
     wrong = _call("campaign", {"assessment": data["assessment"], "statuses": {"p2": "perdu"}})
     assert not wrong["ok"] and "Statut inconnu" in wrong["error"]["message"]
+
+
+def test_evolution_lists_last_years_done_actions_and_what_moved(mini) -> None:
+    from cap.evolution import evolution, evolution_html
+
+    earlier = _earlier(mini)
+    later = review_plan(new_campaign(mini, earlier, "2026-06-01T08:00:00Z"), {"p2": "done", "p3": "postponed"})
+    later["answers"] = {"AA-ONE-01": {"value": 4}, "AA-ONE-02": {"value": "dk"}, "BB-ONE-01": {"value": 1}}
+    later = read_assessment(later, mini)[0]
+    result = evolution(mini, [earlier, later])
+    assert [i["id"] for i in result["done"]] == ["p1", "p2"]
+    assert [(m["criterion"], m["move"]) for m in result["moves"]] == [
+        ("AA-ONE-01", "up"), ("AA-ONE-02", "same"), ("BB-ONE-01", "down")]
+    html = evolution_html(mini, [earlier, later], result)
+    assert "Aucune action marquée" not in html
+    assert 'data-action-id="p2" data-final="done"' in html and 'data-action-id="p4" data-final="dropped"' in html
+    assert "Former l&#x27;équipe" in html or "Former l'équipe" in html
+    assert 'data-move="down"' in html and "en baisse" in html and "identique" in html
+    question = mini.criterion_by_id["AA-ONE-01"].question
+    assert f'{question} <span class="cap-id">AA-ONE-01</span>' in html  # question first, code small

@@ -4,6 +4,7 @@ import { createEngine } from "./engine.js";
 import { Store, StorageError, assessmentKey, flatten, mergeVersions, stampChanges } from "./storage.js";
 import { PlanEditor } from "./plan.js";
 import { Peers } from "./peers.js";
+import { Campaign } from "./campaign.js";
 import { READ_LIMIT, alertBox, download, el, frDate, labelCells, now, printHtml, slug, uuid } from "./util.js";
 
 const root = document.getElementById("cap-app");
@@ -186,6 +187,7 @@ function refreshList() {
   // nothing is stored until the user starts: the one shown is then only in this page
   if (!stored) options.unshift(el("option", { value: "", selected: true, text: "Nouvelle évaluation (pas encore enregistrée)" }));
   select.replaceChildren(...options);
+  campaign.refreshMenu();
   const name = state.a.structure?.name || (stored ? "sans nom" : "nouvelle, pas encore enregistrée");
   const shown = $("[data-current-name]");
   if (shown.textContent !== name) shown.textContent = name;
@@ -213,6 +215,7 @@ function fill({ fresh = false } = {}) {
   if (!fresh) form.reset(); // a page just loaded is already blank: skip touching the inputs
   fillProfile(state.a);
   fillAnswers(form, { fresh });
+  campaign.renderBilan();
   refreshTasks();
 }
 
@@ -262,6 +265,7 @@ function fillAnswers(scope, { fresh = false } = {}) {
     if (!fresh || fieldset.dataset.criterion in answers) updateCriterion(fieldset);
     markReview(fieldset);
   });
+  campaign.mark(fieldsets); // last year's answer beside each criterion (a new campaign)
   applyProfile(fieldsets);
 }
 
@@ -896,6 +900,7 @@ const actions = {
   "export-csv": exportCsv,
   "export-odt": exportOdt,
   clear: clearAll,
+  campaign: () => newCampaign(state.a),
 };
 
 // A failed action says so in French; it never leaves an uncaught error behind.
@@ -919,6 +924,10 @@ root.addEventListener("change", (event) => {
   if (action === "import-json") {
     closeMenu({ focus: true });
     importJson(event.target).catch((err) => alertUser(`Import impossible : ${err.message}`));
+  } else if (action === "campaign-file") {
+    closeMenu({ focus: true });
+    const input = event.target;
+    newCampaign(input.files?.[0]).finally(() => { input.value = ""; });
   } else if (action === "switch" && event.target.value) {
     openStored(event.target.value); // the menu stays open: arrow keys go through the list
   }
@@ -932,6 +941,39 @@ form.addEventListener("submit", (event) => event.preventDefault());
 const planEditor = new PlanEditor({ root: $("[data-plan]"), engine, getAssessment: () => state.a,
   onChange: () => { save(); rescore(); }, onSave: () => save() });
 const peers = new Peers({ step: $("#cap-results"), engine, store, alert: alertUser });
+
+// -- a new campaign from the last one (campaign.js shows and asks; the engine does the work) ------
+const campaign = new Campaign({ root, engine, getAssessment: () => state.a, isStored: () => Boolean(store.meta(state.a.id)),
+  alert: alertUser,
+  onReviewed: (previous, plan) => { state.a.previous = previous; state.a.plan = plan; save(); rescore(); },
+  onTaken: (answers, copied) => {
+    for (const cid of copied) { state.a.answers[cid] = answers[cid]; clearReview(cid); }
+    fillAnswers(form);
+    save();
+    rescore();
+    refreshTasks();
+  } });
+
+/** "Nouvelle évaluation à partir de celle de 2025": from the assessment shown, or a picked file (a
+ *  File). The new one is stored and opens on the review of last year's plan. */
+async function newCampaign(source) {
+  if (!source) return;
+  const what = source instanceof File ? `« ${source.name} »` : "cette évaluation";
+  let reply;
+  try {
+    reply = await campaign.make(source);
+  } catch (err) {
+    const reason = root.dataset.state === "ready" && err.code !== "stopped" ? err.message
+      : "le moteur de calcul n'est pas prêt ; réessayez dans un instant.";
+    alertUser(`Nouvelle évaluation à partir de ${what} impossible : ${reason} Votre travail en cours n'a pas changé.`);
+    return;
+  }
+  if (!openNew(reply.assessment, "Nouvelle évaluation")) return;
+  showStep("bilan");
+  const msg = alertUser(`Nouvelle évaluation créée à partir de celle de ${reply.year || "l'an dernier"} : commencez par le `
+    + "bilan de son plan. Ses réponses s'affichent sous chaque question, sans être cochées.", "success");
+  for (const warning of reply.warnings || []) msg.append(document.createElement("br"), `Attention : ${warning}`);
+}
 
 function start() {
   document.documentElement.classList.add("cap-with-status"); // scroll padding for the bar in view

@@ -1,0 +1,164 @@
+// A new campaign from the last one (assessment page): the menu's "Nouvelle évaluation à partir de
+// celle de 2025", the review of last year's plan (step `bilan`), last year's answer beside each
+// criterion, and "Reprendre mes réponses de 2025". The engine (op `campaign`) makes the new
+// assessment, applies the review and copies the answers; this module only shows and asks.
+import { READ_LIMIT, el, frDate } from "./util.js";
+
+const FINALS = [
+  ["done", "Fait"],
+  ["doing", "En cours"],
+  ["dropped", "Abandonnée"],
+  ["postponed", "Reportée"],
+];
+
+const yearOf = (iso) => (/^\d{4}/.test(iso || "") ? String(iso).slice(0, 4) : "");
+
+export class Campaign {
+  /** `app`: {root, engine, getAssessment, isStored, alert, onReviewed(previous, plan), onTaken(answers, copied)}. */
+  constructor(app) {
+    Object.assign(this, app);
+    this.box = app.root.querySelector("[data-bilan]");
+    this.queue = Promise.resolve();
+    this.box.addEventListener("change", (event) => {
+      if (event.target.name?.startsWith("bilan:")) this.review();
+    });
+    this.box.addEventListener("click", (event) => {
+      if (event.target.closest("[data-action='take-previous']")) this.take();
+    });
+  }
+
+  get previous() {
+    const p = this.getAssessment()?.previous;
+    return p && typeof p === "object" ? p : null;
+  }
+
+  get year() { return yearOf(this.previous?.date) || "l'an dernier"; }
+
+  /** The menu's button names the year of the assessment shown; the sommaire's link to the review
+   *  shows when the assessment comes from an earlier one. Cheap: called on every list refresh. */
+  refreshMenu() {
+    const a = this.getAssessment();
+    const button = this.root.querySelector("[data-action='campaign']");
+    const year = yearOf(a?.updated || a?.created);
+    const text = `Nouvelle évaluation à partir de celle de ${year || "cette date"}`;
+    if (button.textContent !== text) button.textContent = text;
+    button.hidden = !this.isStored();
+    const task = this.root.querySelector("[data-bilan-task]");
+    if (task && task.hidden === Boolean(this.previous)) task.hidden = !this.previous;
+  }
+
+  /** Ask the engine for the new assessment: from the one shown (`earlier`) or from a picked file. */
+  async make(source) {
+    const payload = source instanceof File
+      ? { text: await source.slice(0, READ_LIMIT).text(), size: source.size }
+      : { earlier: source };
+    return this.engine.call("campaign", payload);
+  }
+
+  /** Redraw what depends on `previous`: the review step, and the hints in the criteria on the page. */
+  refresh() {
+    this.refreshMenu();
+    this.renderBilan();
+    this.mark(Array.from(this.root.querySelectorAll(".cap-criterion")));
+  }
+
+  /** Last year's answer, in words and small, under each criterion's question; never pre-selected. */
+  mark(fieldsets) {
+    const answers = this.previous?.answers || {};
+    for (const fieldset of fieldsets) {
+      const value = answers[fieldset.dataset.criterion];
+      let note = fieldset.querySelector(":scope > .cap-previous");
+      if (value === undefined || value === null) { note?.remove(); continue; }
+      const radio = fieldset.querySelector(`input[type=radio][value="${CSS.escape(String(value))}"]`);
+      const head = radio?.parentElement.querySelector(".cap-choice-head")?.textContent.trim() || String(value);
+      const text = `En ${this.year} : ${typeof value === "number" ? `niveau ${head}` : head.toLowerCase()}`;
+      if (!note) {
+        note = el("p", { class: "cap-previous" });
+        fieldset.querySelector("legend").after(note);
+      }
+      note.dataset.previousAnswer = String(value);
+      if (note.textContent !== text) note.textContent = text;
+    }
+  }
+
+  questionOf(cid) {
+    const shown = this.root.querySelector(`.cap-criterion[data-criterion="${CSS.escape(cid)}"] .cap-q`);
+    if (shown) return shown.textContent;
+    for (const template of this.root.querySelectorAll("template[data-criteria]")) {
+      const q = template.content.querySelector(`.cap-criterion[data-criterion="${CSS.escape(cid)}"] .cap-q`);
+      if (q) return q.textContent;
+    }
+    return "";
+  }
+
+  renderBilan() {
+    const p = this.previous;
+    if (!p) {
+      this.box.replaceChildren(el("p", { text: "Cette évaluation ne reprend pas d'évaluation précédente. Pour en "
+        + "faire une, ouvrez « Mes évaluations » puis « Nouvelle évaluation à partir de… »." }));
+      return;
+    }
+    const plan = Array.isArray(p.plan) ? p.plan : [];
+    const date = frDate(p.date) || this.year;
+    const intro = el("p", { text: plan.length
+      ? `Cette évaluation fait suite à celle du ${date}. Son plan comptait ${plan.length} action(s) : dites ce que `
+        + "chacune est devenue. « En cours » et « Reportée » la reprennent dans le plan de cette année ; « Fait » et "
+        + "« Abandonnée » la gardent dans l'historique (page Évolution)."
+      : `Cette évaluation fait suite à celle du ${date}, dont le plan ne comptait aucune action.` });
+    const items = plan.map((item, n) => {
+      const question = item.criterion ? this.questionOf(item.criterion) : "";
+      const about = [item.owner ? `Responsable : ${item.owner}` : "", item.due ? `échéance ${item.due}` : "",
+        question ? `critère : ${question}` : ""].filter(Boolean).join(" · ");
+      const choices = FINALS.map(([value, label]) => el("label", { class: "cap-bilan-choice" },
+        el("input", { type: "radio", name: `bilan:${item.id}`, value, checked: item.status === value }), ` ${label}`));
+      return el("li", { class: "cap-bilan-item", "data-bilan-action": item.id },
+        el("fieldset", {}, el("legend", {},
+          el("span", { class: "cap-bilan-action", text: item.action || `Action n° ${n + 1} (sans intitulé)` }),
+          about ? el("span", { class: "cap-bilan-about", text: about }) : null),
+        el("div", { class: "cap-bilan-choices" }, ...choices)));
+    });
+    const count = Object.keys(p.answers || {}).length;
+    const answers = el("div", { class: "cap-bilan-answers" },
+      el("h3", { text: `Vos réponses de ${this.year}` }),
+      el("p", { text: count ? `${count} réponse(s) de ${this.year} s'affichent en petit sous chaque question, sans être `
+        + "cochées : répondez d'après la situation d'aujourd'hui, ou reprenez-les toutes puis corrigez ce qui a changé."
+        : `L'évaluation de ${this.year} n'avait aucune réponse à reprendre.` }),
+      count ? el("button", { type: "button", class: "md-button", "data-action": "take-previous",
+        text: `Reprendre mes réponses de ${this.year}` }) : null,
+      el("p", { class: "cap-bilan-result", role: "status", "data-take-result": "" }));
+    this.box.replaceChildren(intro, plan.length ? el("ol", { class: "cap-bilan-list" }, ...items) : "",
+      el("p", { class: "cap-bilan-result", role: "status", "data-bilan-result": "" }), answers);
+  }
+
+  /** Every choice on screen goes to the engine (one request at a time, the latest choices each time). */
+  review() {
+    this.queue = this.queue.then(async () => {
+      const statuses = {};
+      for (const radio of this.box.querySelectorAll("input[name^='bilan:']:checked")) {
+        statuses[radio.name.slice("bilan:".length)] = radio.value;
+      }
+      try {
+        const { assessment } = await this.engine.call("campaign", { assessment: this.getAssessment(), statuses });
+        this.onReviewed(assessment.previous, assessment.plan);
+        const carried = assessment.previous.plan.filter((i) => i.status === "doing" || i.status === "postponed").length;
+        this.box.querySelector("[data-bilan-result]").textContent = `Bilan enregistré : ${carried} action(s) reprise(s) `
+          + "dans le plan de cette année.";
+      } catch (err) {
+        this.alert(`Le bilan n'a pas pu être enregistré : ${err.message} Vos réponses n'ont pas changé.`);
+      }
+    });
+    return this.queue;
+  }
+
+  async take() {
+    try {
+      const { assessment, copied } = await this.engine.call("campaign", { assessment: this.getAssessment(), take_answers: true });
+      this.onTaken(assessment.answers, copied);
+      this.box.querySelector("[data-take-result]").textContent = copied.length
+        ? `${copied.length} réponse(s) de ${this.year} reprise(s) : vérifiez-les, question par question.`
+        : "Aucune réponse à reprendre : vous avez déjà répondu à chacune de ces questions.";
+    } catch (err) {
+      this.alert(`Les réponses de ${this.year} n'ont pas pu être reprises : ${err.message}`);
+    }
+  }
+}
