@@ -46,6 +46,8 @@ NET_CSS = """
 .cap-net-notice { border-left: 4px solid #b26a00; padding: 0.3rem 0.6rem; background: #fff4e0; color: #222; }
 .cap-net-table td, .cap-net-table th { text-align: left; }
 .cap-net-table td.cap-num { text-align: right; white-space: nowrap; }
+.cap-net-table td[data-label="Position"] { min-width: 8em; }
+@media print { .cap-net-table { font-size: 8pt; } .cap-net-alt > summary { display: none; } }
 .cap-net-box, .cap-net-own, .cap-net-notice { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 @media (max-width: 36em) {
   .cap-net-row, .cap-net-axis { grid-template-columns: 1fr; }

@@ -3,7 +3,7 @@
 // engine (op `network_peers`) picks the group most like the structure and gives its figures. This
 // module only draws them: a band (1st to 3rd quartile) and a mark (median) on each bar, words beside
 // them, and a table. Nothing is computed here.
-import { READ_LIMIT, el } from "./util.js";
+import { READ_LIMIT, el, frDate } from "./util.js";
 
 export const NETWORK_KEY = "cap-en-ligne:reseau";
 
@@ -66,6 +66,7 @@ export class Peers {
     try {
       this.store.write(NETWORK_KEY, text);
       this.stored = true;
+      if (this.last) this.show(this.last); // now says it is kept
     } catch {
       this.stored = false;
       this.alert("Le fichier réseau n'a pas pu être enregistré sur cet appareil : il sert jusqu'à la fermeture de la page.",
@@ -111,17 +112,19 @@ export class Peers {
     this.status.textContent = "";
     this.table.replaceChildren();
     document.querySelectorAll(".cap-peer-band, .cap-peer-median, .cap-peer-text").forEach((node) => node.remove());
+    document.querySelectorAll(".cap-bar-row.has-peers").forEach((node) => node.classList.remove("has-peers"));
   }
 
   show(data) {
     this.clear(data.group ? "shown" : "empty");
     const notes = (data.notes || []).join(" ");
     const kept = this.stored ? "" : " (gardé jusqu'à la fermeture de la page)";
-    if (!data.group) { this.status.textContent = `Fichier réseau du ${data.network.date || "?"}${kept}. ${notes}`; return; }
+    const made = data.network.date ? ` du ${frDate(data.network.date)}` : "";
+    if (!data.group) { this.status.textContent = `Fichier réseau${made}${kept}. ${notes}`; return; }
     const g = data.group;
-    this.status.textContent = `Fichier réseau du ${data.network.date || "?"}${kept} : comparaison avec ${g.label} `
-      + `(${g.count} structures). Sur chaque barre, la bande claire va du 1er au 3e quartile de ces structures, le trait `
-      + `noir marque leur médiane. ${notes}`;
+    this.status.textContent = `Fichier réseau${made}${kept} : comparaison avec ${g.label} `
+      + `(${g.count} structures). Sous chaque barre, le crochet va du 1er au 3e quartile de ces structures (la moitié `
+      + `d'entre elles) ; le trait noir marque leur médiane. ${notes}`;
     const rows = [];
     const each = (id, title, kind, s, mine) => {
       const words = !s ? "pas de chiffres pour ce groupe" : s.withheld || s.median === null
@@ -137,7 +140,10 @@ export class Peers {
         median.style.left = `${s.median}%`;
         track.append(band, median);
       }
-      if (bar) bar.querySelector(".cap-bar-value").append(el("span", { class: "cap-peer-text", text: `structures similaires : ${words}` }));
+      if (bar) {
+        bar.classList.add("has-peers");
+        bar.append(el("span", { class: "cap-peer-text", text: `Structures similaires : ${words}` }));
+      }
       rows.push(el("tr", { class: `is-${kind}`, "data-peer-row": id || "overall" },
         el("th", { scope: "row", text: title }),
         el("td", { "data-label": "Votre score", text: formatPercent(mine?.percent) }),
