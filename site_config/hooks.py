@@ -138,6 +138,14 @@ def on_post_build(config: Any) -> None:
         shutil.copy2(npm / name, target / name)
     whl = wheel.build_wheel(ROOT / "py" / "cap", cap.__version__, target)
     wheel.write_lock(npm / "pyodide-lock.json", whl, cap.__version__, target / "cap-lock.json")
+    # QR codes (issue 16): the npm packages' browser files, vendored like Pyodide (so precached too).
+    vendor = site / "vendor"
+    for package, name in (("qrcode-generator", "dist/qrcode.mjs"), ("jsqr", "dist/jsQR.js"), ("jsqr", "LICENSE")):
+        source = ROOT / "node_modules" / package / name
+        if not source.exists():
+            raise PluginError(f"{package} est absent de node_modules : lancez « npm ci » (ou « make install »).")
+        (vendor / package).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, vendor / package / Path(name).name)
     _write_worker(site, pyodide_dir, whl)
     _write_service_worker(site)
 

@@ -5,6 +5,8 @@ import { Store, StorageError, assessmentKey, flatten, mergeVersions, stampChange
 import { PlanEditor } from "./plan.js";
 import { Peers } from "./peers.js";
 import { Campaign } from "./campaign.js";
+import { applyInvite, sessionStem } from "./invite.js";
+import { setupParticipant } from "./share.js";
 import { READ_LIMIT, alertBox, download, el, frDate, labelCells, now, printHtml, slug, uuid } from "./util.js";
 
 const root = document.getElementById("cap-app");
@@ -635,6 +637,7 @@ function render(data) {
 // -- files ---------------------------------------------------------------------------------------
 
 function fileStem() {
+  if (state.a.session) return sessionStem(state.a) || "cap-seance"; // an invited participant (invite.js)
   return `cap-${slug(state.a.structure?.name, "evaluation")}-${new Date().toISOString().slice(0, 10)}`;
 }
 
@@ -1019,3 +1022,9 @@ function start() {
 }
 
 start();
+// Issue 16: an invitation link presets the session, the role and the simplified mode (invite.js); the results
+// step offers the answers as QR codes and a "lien de réponse" (share.js).
+applyInvite({ current: () => state.a, blank, openNew: (a) => openNew(a, "Invitation"), setEasyRead, alert: alertUser,
+  roles: new Set(Array.from(form.elements["respondent-role"].options, (o) => o.value).filter(Boolean)),
+  roleLabel: (id) => form.elements["respondent-role"].querySelector(`option[value="${CSS.escape(id)}"]`)?.textContent || id });
+setupParticipant({ root, engine, getAssessment: () => state.a, alert: alertUser });

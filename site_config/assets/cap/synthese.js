@@ -932,6 +932,10 @@ function main(root) {
   touch();
   renderFiles();
   engineStatus(root, engine, merge, alerts, "Les fichiers ajoutés restent gardés sur cet appareil.");
+  // Invitations, response links and QR codes (share.js, issue 16): answers read from a code join as a file does.
+  import("./share.js").then(({ setupFacilitator }) => setupFacilitator({ root, engine, alerts, session: () => session,
+    persist: () => persist(), add: (name, text) => { session.files.push({ name, text, source: "code" }); changed(); } }))
+    .catch((err) => alerts.show(`Les invitations et la lecture des QR codes n'ont pas pu démarrer (${err.message}).`));
 }
 
 const root = document.getElementById("cap-synthese");
