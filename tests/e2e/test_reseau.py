@@ -163,7 +163,7 @@ def test_the_network_file_shows_similar_structures_on_the_results_step(page, ser
     for item_id, median in marks:
         stats = expected["stats"]["pillars"].get(item_id) or expected["stats"]["themes"][item_id]
         assert median == stats["median"]
-    assert "structures similaires : médiane" in page.inner_text("li[data-bar-id] .cap-bar-value")
+    assert "Structures similaires : médiane" in page.inner_text("li[data-bar-id] .cap-peer-text")
     assert page.locator(".cap-peers-table tbody tr").count() == 1 + len(Q.pillars) + len(Q.themes)
 
     page.reload()  # the network file stays on the device
