@@ -42,12 +42,15 @@ def _labels(q: Questionnaire) -> str:
             f' data-scale="{e(json.dumps(scale, ensure_ascii=False))}"')
 
 
-def _files_box(prefix: str, what: str) -> str:
-    """Drop zone + file picker + the assessments saved on this device."""
+def _files_box(prefix: str, what: str, folder: bool = False) -> str:
+    """Drop zone + file picker (+ a folder picker: every JSON file inside) + the assessments saved on this device."""
+    folder_input = (f'<label class="md-button cap-file">Choisir un dossier<input type="file" webkitdirectory multiple '
+                    f'data-action="add-folder" aria-describedby="{prefix}-drop-help"></label>') if folder else ""
     return f"""
 <div class="cap-drop" data-drop>
 <p id="{prefix}-drop-help">Déposez ici {what} (fichiers JSON exportés depuis la page Évaluer), ou choisissez-les :</p>
 <label class="md-button md-button--primary cap-file">Choisir des fichiers<input type="file" multiple accept=".json,application/json" data-action="add-files" aria-describedby="{prefix}-drop-help"></label>
+{folder_input}
 </div>
 <fieldset class="cap-saved">
 <legend>Ou prenez des évaluations enregistrées sur cet appareil</legend>
@@ -169,7 +172,7 @@ def synthese_html(q: Questionnaire, base: str) -> str:
 <section class="cap-box" id="syn-files" aria-labelledby="syn-files-h">
 <h2 id="syn-files-h">1. Les fichiers des participants</h2>
 <p>Chaque participant exporte son évaluation depuis la page <a href="{e(base)}evaluer.html">Évaluer</a> et vous transmet le fichier. Les fichiers sont lus <strong>sur cet appareil</strong> : rien n'est envoyé.</p>
-{_files_box("syn", "les fichiers des participants")}
+{_files_box("syn", "les fichiers des participants, ou leur dossier,", folder=True)}
 <div class="cap-row"><label class="cap-inline"><input type="checkbox" data-action="show-names"> Afficher les noms des participants (sinon, seulement leur rôle et « Participant 1, 2… »)</label></div>
 <div data-general-notes></div>
 <div class="cap-table-scroll" data-files-box hidden>

@@ -11,6 +11,11 @@ const FINALS = [
   ["postponed", "Reportée"],
 ];
 
+/** French typography for the texts written here (the build does it for the page's static text):
+ *  narrow no-break spaces inside guillemets and before : ; ! ?, curly apostrophes. */
+const fr = (text) => text.replace(/« /g, "«\u202f").replace(/ »/g, "\u202f»").replace(/ ([:;!?])/g, "\u202f$1")
+  .replace(/(\p{L})'(\p{L})/gu, "$1\u2019$2");
+
 const yearOf = (iso) => (/^\d{4}/.test(iso || "") ? String(iso).slice(0, 4) : "");
 
 export class Campaign {
@@ -71,7 +76,7 @@ export class Campaign {
       if (value === undefined || value === null) { note?.remove(); continue; }
       const radio = fieldset.querySelector(`input[type=radio][value="${CSS.escape(String(value))}"]`);
       const head = radio?.parentElement.querySelector(".cap-choice-head")?.textContent.trim() || String(value);
-      const text = `En ${this.year} : ${typeof value === "number" ? `niveau ${head}` : head.toLowerCase()}`;
+      const text = fr(`En ${this.year} : ${typeof value === "number" ? `niveau ${head}` : head.toLowerCase()}`);
       if (!note) {
         note = el("p", { class: "cap-previous" });
         fieldset.querySelector("legend").after(note);
@@ -94,35 +99,38 @@ export class Campaign {
   renderBilan() {
     const p = this.previous;
     if (!p) {
-      this.box.replaceChildren(el("p", { text: "Cette évaluation ne reprend pas d'évaluation précédente. Pour en "
-        + "faire une, ouvrez « Mes évaluations » puis « Nouvelle évaluation à partir de… »." }));
+      this.box.replaceChildren(el("p", { text: fr("Cette évaluation ne reprend pas d'évaluation précédente. Pour en "
+        + "faire une, ouvrez « Mes évaluations » puis « Nouvelle évaluation à partir de… ».") }));
       return;
     }
     const plan = Array.isArray(p.plan) ? p.plan : [];
     const date = frDate(p.date) || this.year;
-    const intro = el("p", { text: plan.length
+    const intro = el("p", { text: fr(plan.length
       ? `Cette évaluation fait suite à celle du ${date}. Son plan comptait ${plan.length} action(s) : dites ce que `
         + "chacune est devenue. « En cours » et « Reportée » la reprennent dans le plan de cette année ; « Fait » et "
         + "« Abandonnée » la gardent dans l'historique (page Évolution)."
-      : `Cette évaluation fait suite à celle du ${date}, dont le plan ne comptait aucune action.` });
+      : `Cette évaluation fait suite à celle du ${date}, dont le plan ne comptait aucune action.`) });
     const items = plan.map((item, n) => {
       const question = item.criterion ? this.questionOf(item.criterion) : "";
-      const about = [item.owner ? `Responsable : ${item.owner}` : "", item.due ? `échéance ${item.due}` : "",
+      const due = /^\d{4}-\d{2}$/.test(item.due || "")
+        ? new Date(`${item.due}-01T12:00:00`).toLocaleDateString("fr-FR", { month: "long", year: "numeric" }) : "";
+      const parts = [item.owner ? `responsable : ${item.owner}` : "", due ? `échéance : ${due}` : "",
         question ? `critère : ${question}` : ""].filter(Boolean).join(" · ");
+      const about = parts.charAt(0).toUpperCase() + parts.slice(1);
       const choices = FINALS.map(([value, label]) => el("label", { class: "cap-bilan-choice" },
         el("input", { type: "radio", name: `bilan:${item.id}`, value, checked: item.status === value }), ` ${label}`));
       return el("li", { class: "cap-bilan-item", "data-bilan-action": item.id },
-        el("fieldset", {}, el("legend", {},
-          el("span", { class: "cap-bilan-action", text: item.action || `Action n° ${n + 1} (sans intitulé)` }),
-          about ? el("span", { class: "cap-bilan-about", text: about }) : null),
+        el("fieldset", {}, el("legend", { class: "cap-bilan-action",
+          text: item.action || `Action n°\u00a0${n + 1} (sans intitulé)` }),
+        about ? el("p", { class: "cap-bilan-about", text: fr(about) }) : null,
         el("div", { class: "cap-bilan-choices" }, ...choices)));
     });
     const count = Object.keys(p.answers || {}).length;
     const answers = el("div", { class: "cap-bilan-answers" },
       el("h3", { text: `Vos réponses de ${this.year}` }),
-      el("p", { text: count ? `${count} réponse(s) de ${this.year} s'affichent en petit sous chaque question, sans être `
+      el("p", { text: fr(count ? `${count} réponse(s) de ${this.year} s'affichent en petit sous chaque question, sans être `
         + "cochées : répondez d'après la situation d'aujourd'hui, ou reprenez-les toutes puis corrigez ce qui a changé."
-        : `L'évaluation de ${this.year} n'avait aucune réponse à reprendre.` }),
+        : `L'évaluation de ${this.year} n'avait aucune réponse à reprendre.`) }),
       count ? el("button", { type: "button", class: "md-button", "data-action": "take-previous",
         text: `Reprendre mes réponses de ${this.year}` }) : null,
       el("p", { class: "cap-bilan-result", role: "status", "data-take-result": "" }));
@@ -141,10 +149,10 @@ export class Campaign {
         const { assessment } = await this.engine.call("campaign", { assessment: this.getAssessment(), statuses });
         this.onReviewed(assessment.previous, assessment.plan);
         const carried = assessment.previous.plan.filter((i) => i.status === "doing" || i.status === "postponed").length;
-        this.box.querySelector("[data-bilan-result]").textContent = `Bilan enregistré : ${carried} action(s) reprise(s) `
-          + "dans le plan de cette année.";
+        this.box.querySelector("[data-bilan-result]").textContent = fr(`Bilan enregistré : ${carried} action(s) `
+          + "reprise(s) dans le plan de cette année.");
       } catch (err) {
-        this.alert(`Le bilan n'a pas pu être enregistré : ${err.message} Vos réponses n'ont pas changé.`);
+        this.alert(fr(`Le bilan n'a pas pu être enregistré : ${err.message} Vos réponses n'ont pas changé.`));
       }
     });
     return this.queue;
@@ -154,11 +162,11 @@ export class Campaign {
     try {
       const { assessment, copied } = await this.engine.call("campaign", { assessment: this.getAssessment(), take_answers: true });
       this.onTaken(assessment.answers, copied);
-      this.box.querySelector("[data-take-result]").textContent = copied.length
+      this.box.querySelector("[data-take-result]").textContent = fr(copied.length
         ? `${copied.length} réponse(s) de ${this.year} reprise(s) : vérifiez-les, question par question.`
-        : "Aucune réponse à reprendre : vous avez déjà répondu à chacune de ces questions.";
+        : "Aucune réponse à reprendre : vous avez déjà répondu à chacune de ces questions.");
     } catch (err) {
-      this.alert(`Les réponses de ${this.year} n'ont pas pu être reprises : ${err.message}`);
+      this.alert(fr(`Les réponses de ${this.year} n'ont pas pu être reprises : ${err.message}`));
     }
   }
 }

@@ -301,13 +301,41 @@ function main(root) {
     }
   }
 
-  async function addFiles(fileList) {
+  async function addFiles(fileList, { folder = false } = {}) {
     touch(); // the page is not current until these files are merged
-    for (const file of Array.from(fileList || [])) {
+    let files = Array.from(fileList || []);
+    if (folder) { // a whole folder: its JSON files; the others are named, with the reason, and left out
+      const skipped = files.filter((f) => !/\.json$/i.test(f.name));
+      files = files.filter((f) => /\.json$/i.test(f.name));
+      if (skipped.length) {
+        const names = skipped.slice(0, 10).map((f) => `«\u202f${f.webkitRelativePath || f.name}\u202f»`).join(", ");
+        alerts.show(`${skipped.length} fichier(s) du dossier laissé(s) de côté\u202f: ce ne sont pas des fichiers JSON `
+          + `exportés par la page Évaluer (${names}${skipped.length > 10 ? ", …" : ""}).`, "warning");
+      }
+      if (!files.length) alerts.show("Aucun fichier JSON dans ce dossier\u202f: rien n'a été ajouté.", "warning");
+    }
+    for (const file of files) {
       // One at a time, so that each keeps its real size: the engine names it when a file is too large.
       await addReadFiles([file], session.files, alerts, { source: "file", size: file.size });
     }
     changed();
+  }
+
+  /** Every file of dropped entries, folders walked through (readEntries gives at most 100 at a time). */
+  async function filesIn(entries) {
+    const out = [];
+    for (const entry of entries) {
+      if (entry.isFile) out.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
+      else if (entry.isDirectory) {
+        const reader = entry.createReader();
+        for (;;) {
+          const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+          if (!batch.length) break;
+          out.push(...await filesIn(batch));
+        }
+      }
+    }
+    return out;
   }
 
   function addSaved() {
@@ -905,7 +933,9 @@ function main(root) {
   root.addEventListener("change", (event) => {
     const target = event.target;
     const action = target.dataset?.action;
-    if (action === "add-files") { addFiles(target.files).finally(() => { target.value = ""; }); }
+    if (action === "add-files" || action === "add-folder") {
+      addFiles(target.files, { folder: action === "add-folder" }).finally(() => { target.value = ""; });
+    }
     else if (action === "show-names") { session.showNames = target.checked; changed(); }
     else if (action === "order") { session.order = target.value; persist(); if (view.merged) renderMap(); }
     else if (target.dataset?.field) { setStructure(); changed(); }
@@ -916,6 +946,17 @@ function main(root) {
     try { store.current = session.id; } catch (err) { alerts.show(err.message); }
   });
   setupDrop($("[data-drop]"), (files) => addFiles(files));
+  // A dropped folder: the drop zone's parent catches it first (capture) and reads every file inside.
+  $("[data-drop]").parentElement.addEventListener("drop", (event) => {
+    const zone = $("[data-drop]");
+    const entries = Array.from(event.dataTransfer?.items || [], (item) => item.webkitGetAsEntry?.()).filter(Boolean);
+    if (!zone.contains(event.target) || !entries.some((entry) => entry.isDirectory)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    zone.classList.remove("is-over");
+    filesIn(entries).then((files) => addFiles(files, { folder: true }))
+      .catch((err) => alerts.show(`Le dossier n'a pas pu être lu (${err?.message || err}). Les fichiers déjà ajoutés sont gardés.`));
+  }, true);
   window.addEventListener("storage", (event) => { if (event.key?.startsWith("cap-en-ligne:")) { refreshSaved(); refreshAnonSources(); } });
 
   // -- start -----------------------------------------------------------------------------------------
