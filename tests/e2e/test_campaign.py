@@ -65,7 +65,7 @@ def test_a_campaign_from_2025_reviews_the_plan_and_shows_last_years_answers(page
     saved = int(page.get_attribute("#cap-app", "data-saved") or 0)
     page.locator('.cap-bilan-item[data-bilan-action="a-todo"] label', has_text="Abandonnée").click()
     page.wait_for_function(f"() => Number(document.getElementById('cap-app').dataset.saved) > {saved}")
-    page.wait_for_selector("[data-bilan-result]:has-text('Bilan enregistré : 1 action(s) reprise(s)')")
+    page.wait_for_selector("[data-bilan-result]:has-text('1 action(s) reprise(s) dans le plan')")
     wait_scored(page)
     a = stored(page)
     assert {i["id"]: i["status"] for i in a["previous"]["plan"]} == {
@@ -81,7 +81,7 @@ def test_a_campaign_from_2025_reviews_the_plan_and_shows_last_years_answers(page
     # Last year's answer beside the criterion, in words, not chosen.
     page.click(f'.cap-sommaire a[data-goto="{FIRST.theme_id}"]')
     hint = page.locator(f'#c-{FIRST.id} .cap-previous')
-    assert hint.inner_text() == f"En 2025 : niveau 3 · {Q.scale.label(3)}"
+    assert hint.inner_text().replace("\u202f", " ") == f"En 2025 : niveau 3 · {Q.scale.label(3)}"
     assert page.locator(f'input[name="{FIRST.id}"]:checked').count() == 0
 
     # "Reprendre mes réponses de 2025": copied, counted, checked.
