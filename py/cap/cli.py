@@ -451,7 +451,7 @@ def cmd_evolution(args: argparse.Namespace) -> int:
 
 
 def cmd_aggregate(args: argparse.Namespace) -> int:
-    _check_outputs(args, [args.html, args.output], args.files)
+    _check_outputs(args, [args.html, args.output, args.network], args.files)
     q = _questionnaire(args)
     items, refused = _read_many(q, args.files, anonymous=True)
     if not items:
@@ -465,7 +465,12 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
         _write(network_page(q, result), args.html)
     if args.output:
         _write(text, args.output)
-    if args.json or not (args.html or args.output):
+    if args.network:  # the file the Réseau page publishes, for the structures' results step
+        import datetime
+
+        from .network_view import network_file
+        _write(_json(network_file(q, [a for _, a in items], filters, datetime.date.today().isoformat())), args.network)
+    if args.json or not (args.html or args.output or args.network):
         _out(text)
     return EXIT_OK
 
@@ -527,6 +532,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "sans --html ni -o)")
     p.add_argument("-o", "--output", metavar="FICHIER", help="écrire les statistiques JSON dans ce fichier")
     p.add_argument("--html", metavar="FICHIER", help="écrire aussi un rapport HTML autonome")
+    p.add_argument("--reseau", dest="network", metavar="FICHIER",
+                   help="écrire aussi le fichier réseau (JSON), que chaque structure charge sur ses résultats")
     p.add_argument("--type", metavar="TYPE", help="seulement les structures de ce type (AI, ACI, EI…)")
     p.add_argument("--activity", metavar="ACTIVITÉ", help="seulement les structures qui ont cette activité")
     p.add_argument("--region", metavar="RÉGION", help="seulement les structures de cette région")

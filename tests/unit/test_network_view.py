@@ -148,3 +148,16 @@ def test_the_worker_ops_answer_with_the_same_figures(real, exports) -> None:
     own = make_assessment(real, __import__("random").Random(3), 5)
     got = json.loads(browser.call("network_peers", json.dumps({"network": published, "assessment": own})))
     assert got["ok"] and got["data"]["group"]["count"] >= MIN_GROUP
+
+
+def test_the_cli_writes_the_same_network_file_as_the_page(real, exports, folder, tmp_path) -> None:
+    out = tmp_path / "reseau.json"
+    subprocess.run([sys.executable, "-m", "cap", "-q", str(REAL), "aggregate", "--reseau", str(out),
+                    *map(str, folder)], capture_output=True, text=True, check=True, cwd=ROOT)
+    browser.call("init", json.dumps({"bundle": make_bundle(read_sources(REAL))}))
+    files = [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in folder]
+    page = json.loads(json.loads(browser.call("network_view", json.dumps({"files": files, "output": "network"})))
+                      ["data"]["text"])
+    cli = json.loads(out.read_text(encoding="utf-8"))
+    assert cli.pop("date") and page.pop("date")
+    assert cli == page

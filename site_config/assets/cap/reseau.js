@@ -216,7 +216,13 @@ function main(root) {
     },
     "export-network": async () => {
       const data = await output("network");
-      if (data) download(`cap-fichier-reseau-${stamp()}.json`, data.text);
+      if (!data) return;
+      if (!data.groups) {
+        alerts.show(`Le groupe affiché compte moins de ${root.dataset.minGroup} structures : un fichier réseau ne `
+          + "contiendrait aucun chiffre. Élargissez les filtres.", "warning");
+        return;
+      }
+      download(`cap-fichier-reseau-${stamp()}.json`, data.text);
     },
     print: async () => {
       const data = await output("print");
