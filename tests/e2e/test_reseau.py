@@ -61,15 +61,18 @@ def same_figures(page, expected: dict) -> None:
         assert got[item_id]["withheld"] == ("true" if s["withheld"] else "false")
 
 
-def open_reseau(page, server: str, paths) -> None:
+def open_reseau(page, server: str, paths, folder=None) -> None:
     page.goto(server + "reseau.html")
     page.wait_for_selector("#cap-reseau[data-state=ready]", timeout=120_000)
-    page.set_input_files('[data-action="add-files"]', [str(p) for p in paths])
+    if folder:  # the folder picker (input webkitdirectory)
+        page.set_input_files('[data-action="add-folder"]', str(folder))
+    else:
+        page.set_input_files('[data-action="add-files"]', [str(p) for p in paths])
     wait_updated(page)
 
 
 def test_600_files_give_the_cli_figures_and_filters_and_small_groups_follow(page, server, exports, tmp_path) -> None:
-    open_reseau(page, server, exports)
+    open_reseau(page, server, exports, folder=exports[0].parent)
     summary = page.locator("[data-files-summary]")
     assert summary.get_attribute("data-accepted") == "600" and summary.get_attribute("data-refused") == "0"
     same_figures(page, cli(exports))
@@ -104,6 +107,14 @@ def test_600_files_give_the_cli_figures_and_filters_and_small_groups_follow(page
 
 def test_a_structure_is_placed_and_the_view_exports(page, server, exports, tmp_path) -> None:
     open_reseau(page, server, exports[:80])
+    # two more dropped on the zone; one is already there (same content): counted once
+    page.evaluate("""([a, b]) => { const t = new DataTransfer();
+        t.items.add(new File([a], 'depose-1.json')); t.items.add(new File([b], 'depose-2.json'));
+        document.querySelector('[data-drop]').dispatchEvent(new DragEvent('drop', {dataTransfer: t, bubbles: true,
+        cancelable: true})); }""", [exports[80].read_text(encoding="utf-8"), exports[0].read_text(encoding="utf-8")])
+    page.wait_for_function("() => document.querySelector('[data-files-summary]').dataset.accepted === '81'")
+    wait_updated(page)
+    assert "pris en compte une seule fois" in page.inner_text("[data-alerts]")
     own = make_assessment(Q, random.Random(5), 1)
     own["structure"]["types"] = ["ACI"]
     own_path = tmp_path / "ma-structure.json"
