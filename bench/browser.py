@@ -1028,8 +1028,9 @@ def report_variants(results: dict[str, Any]) -> str:
     lines = ["Memory snapshots (issue 18), same run: medians (min–max)", "",
              "| page | boot (first / repeat) | first score, first visit | repeat visit | second repeat | "
              "bytes until first score, first visit | bytes, first visit with precache | bytes, repeat visit | "
-             "storage after first visit (of which snapshot) | renderer RSS | engine worker heap |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "storage after first visit (of which snapshot) | renderer RSS | engine worker heap | "
+             "Chromium CPU until first score, first / repeat visit |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
     def size(v: float | None) -> str:
         return "–" if v is None else f"{v / 2**20:.2f} MiB"
@@ -1064,7 +1065,8 @@ def report_variants(results: dict[str, Any]) -> str:
                      f"{size(total(rows, 'first', 'traffic_total'))} | "
                      f"{size(total(rows, 'repeat', 'traffic_to_first_score'))} | {storage(rows)} | "
                      f"{mib(med([((r['first'].get('memory') or {}).get('renderer_rss')) for r in rows]))} | "
-                     f"{mib(heap(rows))} |")
+                     f"{mib(heap(rows))} | {ms(med(column(rows, 'first', lambda d: d['cpu_s'] * 1000)))} / "
+                     f"{ms(med(column(rows, 'repeat', lambda d: d['cpu_s'] * 1000)))} |")
     lines += ["", "Decision rule (issue 18): repeat visit ≤ 0.6 × the one-line bare page's repeat visit; first visit "
               "≤ 1.10 × the page without a snapshot; first-visit bytes (precache included; without a service worker, "
               "until the first score) ≤ 1.10 × (device) or 1.30 × (build) the page's.", "",

@@ -1,7 +1,7 @@
 """Engine memory snapshots (issue 18, CAP_SNAPSHOT): every way the worker can boot.
 
-The snapshot is off by default, so these tests copy the built site once per session and write
-its worker.js again with CAP_SNAPSHOT=device and =build (the build's own functions: no second
+Whatever the default, these tests copy the built site once per session per mode and write its
+worker.js again with CAP_SNAPSHOT=off, =device and =build (the build's own functions: no second
 MkDocs build). The worker says how it booted in its ready message (`boot`: "normal", "made",
 "restored" or "fallback"); an init script keeps that message for the test.
 """
@@ -52,12 +52,21 @@ def with_snapshot(site: Path, target: Path, mode: str) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def device_server(site: Path, tmp_path_factory) -> Iterator[str]:
-    copy = with_snapshot(site, tmp_path_factory.mktemp("snapshot") / "device", "device")
+def serve_copy(site: Path, tmp_path_factory, mode: str) -> Iterator[str]:
+    copy = with_snapshot(site, tmp_path_factory.mktemp("snapshot") / mode, mode)
     httpd, url = serve_in_thread(copy)
     yield url
     httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def off_server(site: Path, tmp_path_factory) -> Iterator[str]:
+    yield from serve_copy(site, tmp_path_factory, "off")
+
+
+@pytest.fixture(scope="session")
+def device_server(site: Path, tmp_path_factory) -> Iterator[str]:
+    yield from serve_copy(site, tmp_path_factory, "device")
 
 
 @pytest.fixture(scope="session")
@@ -92,10 +101,12 @@ def answer_and_score(page, value: str) -> None:
     assert float(scores_on_page(page)["ID-PROJ"]) > 0
 
 
-def test_snapshot_off_boots_normally(playwright, server, tmp_path) -> None:
-    """The default build: no snapshot is made or looked for."""
-    page = open_page(playwright, tmp_path, server)
-    assert visit(page, server) == "normal"
+def test_snapshot_off_boots_normally(playwright, off_server, tmp_path) -> None:
+    """CAP_SNAPSHOT=off: the boot as before snapshots; none is made or looked for."""
+    page = open_page(playwright, tmp_path, off_server)
+    assert visit(page, off_server) == "normal"
+    assert page.evaluate(STORED) == []
+    assert visit(page) == "normal"
     assert page.evaluate(STORED) == []
     assert page.watch.errors == [] and page.watch.foreign == []
     page.context.close()

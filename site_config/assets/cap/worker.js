@@ -225,11 +225,26 @@ const snapshots = {
   },
 };
 
+// A snapshot just made is written to Cache Storage (30 MB) once the page has its first answer
+// and had time to draw it, so that the write does not compete with the first score.
+let storeSnapshot = null;
+function storeSnapshotSoon(delay) {
+  const run = storeSnapshot;
+  storeSnapshot = null;
+  if (run) {
+    setTimeout(() => run().catch((err) => console.info(`[cap] instantané du moteur non enregistré : ${err?.message || err}`)),
+      delay);
+  }
+}
+
 const booting = boot();
 booting.then(
   ({ info, afterReady }) => {
     self.postMessage({ id: 0, op: "ready", ok: true, data: info });
-    afterReady?.().catch((err) => console.info(`[cap] instantané du moteur non enregistré : ${err?.message || err}`));
+    if (afterReady) {
+      storeSnapshot = afterReady;
+      setTimeout(() => storeSnapshotSoon(0), 10_000); // no request came
+    }
   },
   (err) => self.postMessage({ id: 0, op: "failed", ok: false, error: { message: String(err?.message || err) } }),
 );
@@ -242,4 +257,5 @@ self.addEventListener("message", async ({ data }) => {
   } catch (err) {
     self.postMessage({ id, ok: false, error: { message: String(err?.message || err), code: "engine" } });
   }
+  storeSnapshotSoon(2_000);
 });
