@@ -14,6 +14,7 @@ import pytest
 from cap import compact
 from cap.load import load
 from tests.e2e.conftest import ARGS, ROOT, chromium_path, new_page, open_assessment, watched
+from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_steps import goto
 
 pytestmark = pytest.mark.e2e
@@ -148,7 +149,7 @@ def test_a_response_link_opened_elsewhere_adds_the_participant_and_a_damaged_one
 
 def test_qr_codes_shown_by_one_page_are_read_by_another_from_image_files(browser, server, tmp_path) -> None:
     a = source(comments=True)
-    participant = new_page(browser, server)
+    participant = new_page(browser, server, bypass_csp=True)  # axe is injected below
     code = participant_code(participant, server, tmp_path, a)
     count = int(code["count"].split("/")[1].split(":")[0])
     assert count >= 2  # every criterion with comments: several QR codes, "1 / n"
@@ -161,8 +162,12 @@ def test_qr_codes_shown_by_one_page_are_read_by_another_from_image_files(browser
             participant.click('[data-qr-move="1"]')
             participant.wait_for_function(f"() => document.querySelector('[data-qr-count]').textContent"
                                           f".startsWith('QR code {k + 2} /')")
-    facilitator = new_page(browser, server)
+    assert axe_violations(participant) == []  # the QR code has a text alternative, the link is beside it
+    facilitator = new_page(browser, server, bypass_csp=True)
     open_synthese(facilitator, server + "synthese.html")
+    facilitator.click("[data-invite] summary")
+    facilitator.click("[data-invite-make]")
+    assert axe_violations(facilitator) == []
     # a picture with no QR code: a clear message, nothing added
     blank = tmp_path / "blank.png"
     facilitator.locator("#syn-files h2").screenshot(path=str(blank))

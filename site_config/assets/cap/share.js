@@ -203,7 +203,8 @@ export function setupFacilitator({ root, engine, alerts, session, add, persist }
         navigator.clipboard.writeText(href).then(() => alerts.show(`Lien « ${roleLabel(role)} » copié.`, "success"),
           () => input.select());
       });
-      return el("li", {}, el("strong", { text: roleLabel(role) }), " ", el("a", { href, text: "ouvrir" }), input, button);
+      return el("li", {}, el("strong", { text: roleLabel(role) }),
+        el("a", { href, text: `Ouvrir le lien « ${roleLabel(role)} » sur cet appareil` }), input, button);
     });
     list.replaceChildren(...items);
   }
@@ -232,7 +233,8 @@ export function setupFacilitator({ root, engine, alerts, session, add, persist }
   const drop = files.querySelector("[data-drop]");
   (drop || files.querySelector("h2")).after(invite, reading);
 
-  const scan = { parts: [], seen: new Set(), stream: null, timer: null, busy: false };
+  // `seen`: texts of the code being gathered; `refused`: texts refused already (a camera sees them again and again).
+  const scan = { parts: [], seen: new Set(), refused: new Set(), stream: null, timer: null, busy: false };
   const say = (text, result) => { status.textContent = text; if (result) reading.dataset.codeResult = result; };
 
   function addDecoded(data, how) {
@@ -270,7 +272,7 @@ export function setupFacilitator({ root, engine, alerts, session, add, persist }
 
   /** A QR text read (camera or image): gathered with the parts read before, by the engine. */
   async function fromQr(text) {
-    if (scan.seen.has(text)) return;
+    if (scan.seen.has(text) || scan.refused.has(text)) return;
     scan.seen.add(text);
     const parts = [...scan.parts, text];
     try {
@@ -285,6 +287,8 @@ export function setupFacilitator({ root, engine, alerts, session, add, persist }
       addDecoded(data, "QR code");
       stopCamera();
     } catch (err) {
+      scan.seen.delete(text);
+      scan.refused.add(text);
       if (err.code !== "code_parts") { scan.parts = []; scan.seen.clear(); }
       refuse(err, "QR code refusé");
     }
@@ -298,6 +302,7 @@ export function setupFacilitator({ root, engine, alerts, session, add, persist }
   photo.addEventListener("change", async () => {
     const chosen = Array.from(photo.files || []);
     photo.value = "";
+    scan.refused.clear(); // an image chosen again is read again
     for (const file of chosen) {
       try {
         const bitmap = await createImageBitmap(file);
@@ -340,6 +345,7 @@ export function setupFacilitator({ root, engine, alerts, session, add, persist }
         + "lisez le QR code depuis une photo ou une capture d'écran, ou collez le lien de réponse.");
       return;
     }
+    scan.refused.clear();
     video.srcObject = scan.stream;
     video.hidden = false;
     await video.play().catch(() => {});
