@@ -172,7 +172,7 @@ def synthese_html(q: Questionnaire, base: str) -> str:
 <section class="cap-box" id="syn-files" aria-labelledby="syn-files-h">
 <h2 id="syn-files-h">1. Les fichiers des participants</h2>
 <p>Chaque participant exporte son évaluation depuis la page <a href="{e(base)}evaluer.html">Évaluer</a> et vous transmet le fichier. Les fichiers sont lus <strong>sur cet appareil</strong> : rien n'est envoyé.</p>
-{_files_box("syn", "les fichiers des participants, ou leur dossier,", folder=True)}
+{_files_box("syn", "les fichiers des participants ou leur dossier", folder=True)}
 <div class="cap-row"><label class="cap-inline"><input type="checkbox" data-action="show-names"> Afficher les noms des participants (sinon, seulement leur rôle et « Participant 1, 2… »)</label></div>
 <div data-general-notes></div>
 <div class="cap-table-scroll" data-files-box hidden>
