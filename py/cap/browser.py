@@ -249,14 +249,19 @@ def op_network_view(payload: dict[str, Any]) -> dict[str, Any]:
     """Anonymised files (or assessments) → the view of the group `filters` describes, with `own`
     (one structure's file) placed in it; `output`: "view" (HTML for the page), "csv", "print" (a
     standalone document), "network" (the network file to publish, as JSON text) or "read" (only read
-    the files, which the engine keeps: the page sends them ahead in batches while it reads the rest)."""
+    the files, which the engine keeps: the page sends them ahead in batches while it reads the rest).
+    A file sent with an `id` may later be sent as `{name, id}` only; `{missing: [ids]}` says which
+    ones the engine does not hold, and the page sends them again with their text."""
     import datetime
 
     from . import network
     from . import network_view as nv
 
     q = _q()
-    read = nv.read_files(q, payload.get("files"))
+    try:
+        read = nv.read_files(q, payload.get("files"))
+    except nv.Missing as exc:  # files sent by id only, not held (the worker restarted): ask for their texts
+        return {"missing": exc.ids}
     output = payload.get("output") or "view"
     if output == "read":  # files sent ahead while the page reads the others: read (and kept) only
         return {"accepted": len(read[0]), "refused": len(read[1]) - len(read[0])}

@@ -55,20 +55,44 @@ def read_item(q: Questionnaire, text: Any, size: int | None = None) -> dict[str,
     return as_anonymous(q, assessment)
 
 
+class Missing(Exception):
+    """Files named by their page `id` only, that the engine does not hold (a restarted worker)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(f"{len(ids)} fichiers à renvoyer")
+        self.ids = ids
+
+
 def read_files(q: Questionnaire, files: Any) -> tuple[Named, list[dict[str, str]]]:
     """Every `{name, text, size}` → (name, anonymised item) pairs, and one line per file:
-    `{file, status: "accepted" | "refused", message}`. A bad file never stops the others."""
+    `{file, status: "accepted" | "refused", message}`. A bad file never stops the others.
+
+    A file the page gave an `id` (an integer) is kept under it: later calls may send `{name, id}`
+    without the text. Raises `Missing` when such a file is not held (the page then sends the texts).
+    """
     if not isinstance(files, list):
         raise AssessmentError("Aucune liste de fichiers reçue.", code="types")
     kept: Named = []
     lines: list[dict[str, str]] = []
+    missing: list[int] = []
+    if _by_id.get("q") is not q:
+        _by_id.clear()
+        _by_id["q"] = q
     for n, f in enumerate(files, start=1):
         entry = f if isinstance(f, dict) else {}
         name = entry.get("name") if isinstance(entry.get("name"), str) and entry.get("name") else f"fichier n° {n}"
         size = entry.get("size") if type(entry.get("size")) is int else None
         text = entry.get("text")
+        file_id = entry.get("id") if type(entry.get("id")) is int else None
+        found: Any = None
+        if text is None and file_id is not None:
+            if file_id not in _by_id:
+                missing.append(file_id)
+                continue
+            found = _by_id[file_id]
         key = (text, size) if isinstance(text, str) else None
-        found = _read_cache.get(key) if key and _read_cache.get("q") is q else None
+        if found is None:
+            found = _read_cache.get(key) if key and _read_cache.get("q") is q else None
         if found is None:
             try:
                 found = read_item(q, text, size)
@@ -78,11 +102,18 @@ def read_files(q: Questionnaire, files: Any) -> tuple[Named, list[dict[str, str]
                 found = f"Fichier illisible : son contenu n'a pas pu être vérifié ({type(exc).__name__})."
             if key:
                 _remember(q, key, found)
+        if file_id is not None and text is not None:
+            if len(_by_id) > MAX_CACHED:
+                _by_id.clear()
+                _by_id["q"] = q
+            _by_id[file_id] = found
         if isinstance(found, str):
             lines.append({"file": name, "status": "refused", "message": found})
         else:
             kept.append((name, found))
             lines.append({"file": name, "status": "accepted", "message": ""})
+    if missing:
+        raise Missing(missing)
     return kept, lines
 
 
@@ -90,6 +121,7 @@ def read_files(q: Questionnaire, files: Any) -> tuple[Named, list[dict[str, str]
 # same files again for every change of filter, and sends them ahead in small batches while it reads
 # the rest, so that they are read once. Items are never changed after reading.
 _read_cache: dict[Any, Any] = {}
+_by_id: dict[Any, Any] = {}  # the page's file id → what its text gave
 MAX_CACHED = 20_000
 
 

@@ -161,3 +161,12 @@ def test_the_cli_writes_the_same_network_file_as_the_page(real, exports, folder,
     cli = json.loads(out.read_text(encoding="utf-8"))
     assert cli.pop("date") and page.pop("date")
     assert cli == page
+
+
+def test_files_sent_once_by_id_and_asked_again_when_the_engine_lacks_them(real, exports) -> None:
+    browser.call("init", json.dumps({"bundle": make_bundle(read_sources(REAL))}))
+    ask = lambda files: json.loads(browser.call("network_view", json.dumps({"files": files})))["data"]  # noqa: E731
+    ids = [{"id": 10_000 + n, "name": f"{n}.json"} for n in range(len(exports))]
+    assert ask(ids)["missing"] == [f["id"] for f in ids]  # never sent: the page must send the texts
+    full = ask([{**f, "text": json.dumps(e)} for f, e in zip(ids, exports, strict=True)])
+    assert ask(ids)["view"] == full["view"]
