@@ -177,6 +177,24 @@ def test_qr_codes_shown_by_one_page_are_read_by_another_from_image_files(browser
     facilitator.set_input_files("[data-code-image]", shots[::-1])  # any order
     facilitator.wait_for_selector('[data-code][data-code-result="added"]', timeout=60_000)
     assert_same_participant(facilitator, a)
+    # a QR code whose content was damaged (one character changed): refused in French, nothing added
+    good = compact.encode(Q, source(comments=False)).parts()[0]
+    bad = good[:-5] + ("0" if good[-5] != "0" else "1") + good[-4:]
+    facilitator.evaluate("""async ([url, text]) => { const qrcode = (await import(url)).default;
+        const qr = qrcode(0, 'M'); qr.addData(text, 'Alphanumeric'); qr.make();
+        const n = qr.getModuleCount(), s = 4, c = document.createElement('canvas');
+        c.id = 'bad-qr'; c.width = c.height = (n + 8) * s; const x = c.getContext('2d');
+        x.fillStyle = '#fff'; x.fillRect(0, 0, c.width, c.height); x.fillStyle = '#000';
+        for (let r = 0; r < n; r++) for (let k = 0; k < n; k++)
+          if (qr.isDark(r, k)) x.fillRect((k + 4) * s, (r + 4) * s, s, s);
+        document.body.prepend(c); }""", [server + "vendor/qrcode-generator/qrcode.mjs", bad])
+    damaged = tmp_path / "damaged.png"
+    facilitator.locator("#bad-qr").screenshot(path=str(damaged))
+    facilitator.set_input_files("[data-code-image]", str(damaged))
+    facilitator.wait_for_selector('[data-code][data-code-result="refused"]')
+    assert facilitator.text_content("[data-code-status]").startswith("QR code refusé : Code")
+    wait_merged(facilitator)
+    assert len(session_files(facilitator)) == 1
     for p in (facilitator, participant):
         assert p.watch.foreign == [] and p.watch.errors == []
         p.context.close()
