@@ -76,7 +76,15 @@ async function start() {
       return startSnapshotMode({ make: false, boot: "fallback" });
     }
   }
-  return startSnapshotMode({ make: SNAPSHOT === "device" && !(await snapshots.failedBefore()), boot: "normal" });
+  if (SNAPSHOT !== "device" || await snapshots.failedBefore()) return startSnapshotMode({ make: false, boot: "normal" });
+  try {
+    return await startSnapshotMode({ make: true, boot: "normal" });
+  } catch (err) {
+    // Pyodide's snapshot API is experimental: if making one breaks the boot, boot without it.
+    console.warn(`[cap] démarrage avec instantané impossible (${err?.message || err}) : démarrage normal`);
+    await snapshots.drop().catch(() => {});
+    return startSnapshotMode({ make: false, boot: "fallback" });
+  }
 }
 
 // The boot as it was before snapshots (CAP_SNAPSHOT unset): Pyodide's package manager installs
