@@ -313,9 +313,9 @@ def test_search_waits_for_the_engine_then_works(page, server) -> None:
     open_assessment(page, server, wait_ready=False)
     page.mouse.wheel(0, 200)  # a gesture while Pyodide is still starting
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
-    page.wait_for_function("() => window.__searchAsked.length === 1")
+    page.wait_for_function("() => window.__searchAsked.length === 1", timeout=90_000)
     assert page.evaluate("() => window.__searchAsked") == [True]
     page.locator(".md-search__input").click()
     page.keyboard.type("gouvernance")
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    page.wait_for_selector(".md-search-result__item", timeout=90_000)
     assert "gouvernance" in page.inner_text(".md-search-result").lower()

@@ -245,7 +245,7 @@ def test_site_search_works_on_the_assessment_page_once_the_visitor_acts(page, se
     page.set_viewport_size({"width": 1366, "height": 768})
     page.click(".md-search__input")
     page.keyboard.type("recrutement")
-    page.wait_for_selector(".md-search-result__item")
+    page.wait_for_selector(".md-search-result__item", timeout=90_000)
     assert "recrutement" in page.inner_text(".md-search-result").lower()
     page.keyboard.press("Escape")
     # the header and the back-to-top button are Material's again
