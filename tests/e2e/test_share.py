@@ -16,6 +16,7 @@ from cap.load import load
 from tests.e2e.conftest import ARGS, ROOT, chromium_path, new_page, open_assessment, watched
 from tests.e2e.test_accessibility import axe_violations
 from tests.e2e.test_steps import goto
+from tests.e2e.test_synthese import wait_merged
 
 pytestmark = pytest.mark.e2e
 
@@ -69,13 +70,6 @@ def participant_code(page, server: str, tmp_path: Path, a: dict) -> dict:
 def open_synthese(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#cap-synthese[data-state=ready]", timeout=120_000)
-
-
-def wait_merged(page) -> None:
-    page.wait_for_function(
-        "() => { const r = document.getElementById('cap-synthese');"
-        " return r.dataset.state === 'ready' && r.dataset.merged !== undefined"
-        " && r.dataset.merged === (r.dataset.changes || '0'); }", timeout=60_000)
 
 
 def session_files(page) -> list[dict]:
