@@ -31,15 +31,16 @@ build: install ## build the static site into site/
 serve: build ## build, then serve the site on http://localhost:$(PORT)/
 	$(BIN)/python -m site_config.serve --port $(PORT) site
 
-test: build ## run every test: lint, unit, site build, browser end-to-end
-	$(BIN)/ruff check py tests site_config bench
+test: build lint ## run every test: lint, unit, site build, browser end-to-end
 	$(BIN)/pytest
 
 test-unit: $(BIN)/.installed ## only the Python unit tests (no browser, no build)
 	$(BIN)/pytest tests/unit
 
-lint: $(BIN)/.installed ## ruff
+lint: $(BIN)/.installed node_modules/.installed ## ruff (Python), tsc (JSDoc types) and ESLint (JavaScript)
 	$(BIN)/ruff check py tests site_config bench
+	node_modules/.bin/tsc -p tsconfig.json
+	node_modules/.bin/eslint site_config/assets/cap site_config/snapshot.mjs eslint.config.mjs
 
 bench: build ## benchmarks: engine (CPython) and the built site in Chromium
 	$(BIN)/python bench/engine.py

@@ -179,7 +179,7 @@ def _write_worker(site: Path, pyodide_dir: str, whl: Path, mode: str | None = No
     text = source.read_text(encoding="utf-8").replace("__PYODIDE_DIR__", pyodide_dir)
     text = (text.replace("__CAP_SNAPSHOT__", mode).replace("__CAP_SNAPSHOT_KEY__", key)
             .replace("__CAP_SNAPSHOT_FILE__", file).replace("__CAP_WHEEL__", whl.name)
-            .replace("__CAP_PRELOAD__", json.dumps(preload.read_text(encoding="utf-8"))))
+            .replace('"__CAP_PRELOAD__"', json.dumps(preload.read_text(encoding="utf-8"))))
     (site / "assets" / "cap" / "worker.js").write_text(text, encoding="utf-8")
 
 

@@ -1,8 +1,10 @@
+// @ts-check
 // Module Web Worker: boots the self-hosted Pyodide, installs our wheel from the small lock
 // file, loads the questionnaire bundle, then answers one request per message by calling
 // cap.browser.call(op, json). Nothing is fetched from another origin.
 // The build (site_config/hooks.py) writes Pyodide's folder, "pyodide/<its version>", in place of
 // the two placeholders below.
+// @ts-ignore: the folder exists only in the built site
 import { loadPyodide } from "../../__PYODIDE_DIR__/pyodide.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -121,7 +123,7 @@ async function init(pyodide, bootKind, bundlePromise = questionnaire()) {
 // snapshot with Node; the service worker precaches it). A snapshot is bound to the exact
 // Pyodide build (Pyodide checks its build id), to our wheel and to the questionnaire (the key
 // below hashes the three); on any failure the engine boots normally and the snapshot is dropped.
-const SNAPSHOT = "__CAP_SNAPSHOT__";
+const SNAPSHOT = /** @type {string} */ ("__CAP_SNAPSHOT__");
 const SNAPSHOT_KEY = "__CAP_SNAPSHOT_KEY__";
 const SNAPSHOT_FILE = "__CAP_SNAPSHOT_FILE__"; // build mode: the gzipped snapshot, in pyodideDir
 const WHEEL = "__CAP_WHEEL__";
@@ -131,7 +133,7 @@ const storeUrl = (name) => new URL(`snapshot/${name}`, pyodideDir).href;
 
 // Imports every module the engine may need later and seeds random with a constant
 // (site_config/snapshot_preload.py, written in here by the build).
-const PRELOAD = __CAP_PRELOAD__;
+const PRELOAD = "__CAP_PRELOAD__";
 const INFO = `
 import json, cap.browser
 q = cap.browser._q()
