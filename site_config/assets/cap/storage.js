@@ -9,10 +9,15 @@
 // one wrote does the same. So no tab overwrites another's answers. `_sync` never leaves the
 // device: `load` strips it, and exports are made from what `load` returns.
 
+import { frDate } from "./util.js";
+
+// Every key this site writes is declared here (one owner): the pages read and write through Store.
 const PREFIX = "cap-en-ligne:";
 const INDEX = `${PREFIX}index`;
 const CURRENT = `${PREFIX}current`;
-export const SESSION_KEY = `${PREFIX}session`;
+export const SESSION_KEY = `${PREFIX}session`; // the synthesis page's meeting
+export const EASY_READ_KEY = `${PREFIX}easy-read`; // « Version simplifiée » chosen ("1")
+export const NETWORK_KEY = `${PREFIX}reseau`; // the network file loaded on the results step
 const SYNC = "_sync";
 export const assessmentKey = (id) => `${PREFIX}a:${id}`;
 const asideKey = (id) => `${PREFIX}aside:${id}`;
@@ -165,6 +170,31 @@ export class Store {
 
   remove(name) {
     if (this.ls) this.ls.removeItem(name); else this.memory.delete(name);
+  }
+
+  /** A preference (a key above): its text, or "" when unset or unreadable. Never throws. */
+  preference(key) {
+    try { return this.read(key) || ""; } catch { return ""; }
+  }
+
+  /** Set (or, with "", remove) a preference; false when it could not be kept (storage full or off). */
+  setPreference(key, value) {
+    try {
+      if (value) this.write(key, value); else this.remove(key);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The stored assessments, the latest change first, each with the `label` the lists show. */
+  list() {
+    return this.index()
+      .sort((x, y) => String(y.updated).localeCompare(String(x.updated)))
+      .map((item) => {
+        const kind = item.kind === "consolidated" ? " (synthèse)" : "";
+        return { ...item, label: `${item.title || item.name || "Sans nom"}${kind} — ${frDate(item.updated, true)}` };
+      });
   }
 
   index() {
