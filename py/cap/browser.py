@@ -13,7 +13,7 @@ from typing import Any
 from . import report
 from .aggregate import anonymise
 from .compare import compare
-from .consolidate import check_set, consolidate
+from .consolidate import check_set
 from .errors import AssessmentError, CapError
 from .formats import dump, nesting_depth, read_and_migrate, read_assessment
 from .load import from_bundle
@@ -140,18 +140,6 @@ def _read_files(q: Questionnaire, payload: dict[str, Any]) -> tuple[Named, Notes
     return read, notes
 
 
-def op_consolidate(payload: dict[str, Any]) -> dict[str, Any]:
-    """Participants' files → the consolidated assessment; the page scores it with `score` (with its own targets)."""
-    q = _q()
-    read, notes = _read_files(q, payload)
-    checked = check_set(q, read)
-    kept = checked["kept"]
-    agreed = payload.get("agreed")
-    merged = consolidate(q, [a for _, a in kept], bool(payload.get("show_names")),
-                         agreed if isinstance(agreed, dict) else {})
-    return {"consolidated": merged, "files": [n for n, _ in kept], "notes": notes + checked["notes"]}
-
-
 def op_compare(payload: dict[str, Any]) -> dict[str, Any]:
     return compare(_q(), payload["old"], payload["new"])
 
@@ -162,7 +150,7 @@ def op_anonymise(payload: dict[str, Any]) -> dict[str, Any]:
 
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "init": op_init, "score": op_score, "read": op_read, "catalogue": op_catalogue, "report": op_report, "csv": op_csv,
-    "export": op_export, "consolidate": op_consolidate, "compare": op_compare, "anonymise": op_anonymise,
+    "export": op_export, "compare": op_compare, "anonymise": op_anonymise,
 }
 
 
@@ -208,11 +196,11 @@ def op_evolution(payload: dict[str, Any]) -> dict[str, Any]:
     files = [{"name": name, "date": evo.date_of(a), "kind": a.get("kind", "individual"), "id": a.get("id"),
               "structure": (a.get("structure") or {}).get("name") or ""} for name, a in kept]
     if len(kept) < 2:
-        return {"files": files, "notes": notes, "html": "", "result": None}
+        return {"files": files, "notes": notes, "html": ""}
     assessments = [a for _, a in kept]
     result = evo.evolution(q, assessments)
     html = (evo.evolution_page if payload.get("print") else evo.evolution_html)(q, assessments, result)
-    return {"files": files, "notes": notes, "html": html, "result": result}
+    return {"files": files, "notes": notes, "html": html}
 
 
 OPS["evolution"] = op_evolution
@@ -366,3 +354,26 @@ def op_compact_decode(payload: dict[str, Any]) -> dict[str, Any]:
 
 OPS["compact_encode"] = op_compact_encode
 OPS["compact_decode"] = op_compact_decode
+
+
+# -- the synthesis page: a collective session's whole view in one call ------------------------------
+
+def op_synthesis(payload: dict[str, Any]) -> dict[str, Any]:
+    """Participants' files (`files`, read as `_read_files` does, checked by `check_set`) and the session's
+    settings (`show_names`, `agreed`, `order`, `session: {id, created}`, `structure`, `saved`: the copy
+    the Évaluer page completes) → `{files: [{name, participant}], notes, assessment, html, criteria, order,
+    meeting, labels}` (see `synthesis.synthesis`): the merge, its scores' HTML and every part of the page."""
+    from . import synthesis
+
+    q = _q()
+    read, notes = _read_files(q, payload)
+    checked = check_set(q, read)
+    kept = checked["kept"]
+    view = synthesis.synthesis(q, [a for _, a in kept], payload)
+    view["files"] = [{"name": name, "participant": who} for (name, _), who in zip(kept, view.pop("participants"),
+                                                                                     strict=True)]
+    view["notes"] = notes + checked["notes"]
+    return view
+
+
+OPS["synthesis"] = op_synthesis

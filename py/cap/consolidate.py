@@ -9,9 +9,24 @@ from typing import Any
 
 from . import fmt
 from .formats import new_assessment, now_iso
-from .model import Questionnaire
+from .model import Criterion, Questionnaire
 
 DIVERGENT_SPREAD = 2
+LEVELS = (1, 2, 3, 4)
+
+
+def choices(c: Criterion) -> tuple[int | str, ...]:
+    """The answers a criterion takes: the four levels, "non concerné" unless it is core, "je ne sais pas"."""
+    return (*LEVELS, "dk") if c.core else (*LEVELS, "na", "dk")
+
+
+def agreed_value(c: Criterion, decision: Any) -> int | str | None:
+    """The value the team retained for `c` (`decision` = {"value", "reason"}), or None when there is none
+    or when it is not one of `choices(c)` ("non concerné" on a core criterion): the proposal stands then."""
+    value = decision.get("value") if isinstance(decision, dict) else None
+    if type(value) is int:
+        return value if value in LEVELS else None
+    return value if isinstance(value, str) and value in choices(c) else None
 
 
 def criterion_stats(answers: list[Any]) -> dict[str, Any]:
@@ -84,7 +99,8 @@ def consolidate(q: Questionnaire, participants: list[dict[str, Any]], show_names
     """A `consolidated` assessment from already-read individual ones (see formats.read_assessment).
 
     Proposed values come from the rule; `agreed` ({criterion: {"value", "reason"}}) records what
-    the team decided and wins over the proposal. Duplicates must be removed before (see `check_set`).
+    the team decided and wins over the proposal (unless `agreed_value` refuses it: the proposal
+    stands, as the synthesis page says). Duplicates must be removed before (see `check_set`).
     """
     agreed = agreed or {}
     structure = common_structure(q, participants)
@@ -109,12 +125,11 @@ def consolidate(q: Questionnaire, participants: list[dict[str, Any]], show_names
         ]
         stats[c.id] = st
         decision = agreed.get(c.id)
-        if decision and decision.get("value") in (1, 2, 3, 4, "na", "dk"):
-            entry = {"value": decision["value"], "agreed": True}
+        value = agreed_value(c, decision)
+        if value is not None:
+            entry = {"value": value, "agreed": True}
             if decision.get("reason"):
                 entry["comment"] = str(decision["reason"])
-            if decision["value"] == "na" and c.core:
-                entry = {"value": None}
             answers[c.id] = entry
         elif st["proposed"] is not None and not (st["proposed"] == "na" and c.core):
             answers[c.id] = {"value": st["proposed"]}

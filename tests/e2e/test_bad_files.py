@@ -250,11 +250,11 @@ def test_a_2_mb_garbage_file_does_not_stop_the_session_being_saved(page, server,
     assert session["structure"]["name"] == "Les Jardins" and session["agreed"] == {cid: {"value": 4}}
 
 
-# Makes the engine answer every `consolidate` / `evolution` call with the error in window.capBreak.
+# Makes the engine answer every `synthesis` / `evolution` call with the error in window.capBreak.
 BREAK = """(() => {
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (message, ...rest) {
-    if (window.capBreak && message && ["consolidate", "evolution"].includes(message.op)) {
+    if (window.capBreak && message && ["synthesis", "evolution"].includes(message.op)) {
       const data = { id: message.id, ok: false, error: { ...window.capBreak, field: null } };
       setTimeout(() => this.dispatchEvent(new MessageEvent("message", { data })), 10);
       return;

@@ -38,14 +38,14 @@ def test_unknown_op_and_internal_error_do_not_raise() -> None:
     assert _call("score", {"assessment": {"answers": 5}})["error"]["code"] == "internal"
 
 
-def test_consolidate_sets_unreadable_files_aside_and_merges_the_rest() -> None:
+def test_synthesis_sets_unreadable_files_aside_and_merges_the_rest() -> None:
     files = [{"name": f"p{n}.json", "text": json.dumps(assessment({"AA-ONE-01": v}, id=str(n)))}
              for n, v in enumerate((1, 2, 4))]
     files.append({"name": "cassé.json", "text": "{"})
-    data = _call("consolidate", {"files": files})["data"]
-    assert data["files"] == ["p0.json", "p1.json", "p2.json"]
-    assert data["consolidated"]["answers"]["AA-ONE-01"] == {"value": 2}
-    assert data["consolidated"]["stats"]["AA-ONE-01"]["divergent"] is True
+    data = _call("synthesis", {"files": files})["data"]
+    assert [f["name"] for f in data["files"]] == ["p0.json", "p1.json", "p2.json"]
+    assert data["assessment"]["answers"]["AA-ONE-01"] == {"value": 2}
+    assert data["assessment"]["stats"]["AA-ONE-01"]["divergent"] is True
     assert any(n["file"] == "cassé.json" and n["level"] == "refused" for n in data["notes"])
 
 
@@ -82,7 +82,7 @@ BAD_FILES = [
 BAD_ENTRIES = [["pas", "un", "objet"], "fichier.json", {"text": "{}"}, {"name": 3, "text": "{}"}]
 
 
-@pytest.mark.parametrize("op", ["consolidate", "evolution"])
+@pytest.mark.parametrize("op", ["synthesis", "evolution"])
 def test_one_bad_file_never_blocks_the_others(op: str) -> None:
     good = [{"name": f"p{n}.json", "size": 600,
              "text": json.dumps(assessment({"AA-ONE-01": v}, id=str(n), updated=f"2026-0{n + 1}-01"))}
@@ -90,7 +90,7 @@ def test_one_bad_file_never_blocks_the_others(op: str) -> None:
     reply = _call(op, {"files": [good[0], *BAD_FILES, *BAD_ENTRIES, good[1]]})
     assert reply["ok"], reply
     data = reply["data"]
-    names = data["files"] if op == "consolidate" else [f["name"] for f in data["files"]]
+    names = [f["name"] for f in data["files"]]
     assert names == ["p0.json", "p1.json"]
     refused = [n for n in data["notes"] if n["level"] == "refused"]
     assert [n["file"] for n in refused[:len(BAD_FILES)]] == [f["name"] for f in BAD_FILES]
@@ -99,7 +99,7 @@ def test_one_bad_file_never_blocks_the_others(op: str) -> None:
     assert "(50,0 Mo)" in refused[5]["message"]
 
 
-@pytest.mark.parametrize("op", ["consolidate", "evolution"])
+@pytest.mark.parametrize("op", ["synthesis", "evolution"])
 @pytest.mark.parametrize("exc", [RecursionError, ValueError, OverflowError, UnicodeError, MemoryError, TypeError,
                                  KeyError])
 def test_an_unexpected_failure_on_one_file_is_a_note_naming_it(op: str, exc: type, monkeypatch) -> None:
@@ -118,14 +118,16 @@ def test_an_unexpected_failure_on_one_file_is_a_note_naming_it(op: str, exc: typ
     assert note["level"] == "refused" and note["message"].startswith("Fichier illisible")
 
 
-def test_consolidate_replies_without_scores_nobody_reads() -> None:
+def test_synthesis_replies_with_the_whole_view_in_one_call() -> None:
     files = [{"name": f"p{n}.json", "text": json.dumps(assessment({"AA-ONE-01": 2}, id=str(n)))} for n in range(2)]
-    assert set(_call("consolidate", {"files": files})["data"]) == {"consolidated", "files", "notes"}
+    assert set(_call("synthesis", {"files": files})["data"]) == {"files", "notes", "assessment", "html", "criteria",
+                                                                 "order", "meeting", "labels"}
+    assert "consolidate" not in browser.OPS  # one merge, one call: the page no longer scores it apart
 
 
 @pytest.mark.parametrize("payload", [{"files": "p.json"}, {"files": None}, {}])
 def test_a_payload_without_a_file_list_is_a_french_error(payload: dict) -> None:
-    reply = _call("consolidate", payload)
+    reply = _call("synthesis", payload)
     assert reply["ok"] is False and reply["error"]["code"] != "internal"
 
 

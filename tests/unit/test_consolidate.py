@@ -107,10 +107,11 @@ def test_stats_hold_roles_and_comments_by_anonymous_label(mini) -> None:
 
 
 def test_agreed_na_on_a_core_criterion_is_not_kept(mini) -> None:
+    """« Non concerné » retained on a core criterion, or an unknown value, is refused: the proposal stands."""
     people = [assessment({"AA-ONE-01": 2}, id="1")]
     merged = consolidate(mini, people, agreed={"AA-ONE-01": {"value": "na", "reason": "?"},
                                                "AA-ONE-02": {"value": "dk", "reason": ""},
                                                "AA-ONE-03": {"value": "beaucoup"}})
-    assert merged["answers"]["AA-ONE-01"] == {"value": None}
+    assert merged["answers"]["AA-ONE-01"] == {"value": 2}  # refused: the proposal stands, as the page says
     assert merged["answers"]["AA-ONE-02"] == {"value": "dk", "agreed": True}
     assert "AA-ONE-03" not in merged["answers"]
