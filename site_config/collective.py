@@ -1,8 +1,9 @@
 """Static HTML of the collective pages (synthèse collective, évolution), generated at build time.
 
 The text of the grid (questions, level descriptors, pillar and theme titles) is written here once;
-`synthese.js` / `evolution.js` fill the parts that depend on the participants' files, with
-figures and HTML that come from the engine (the Python package in the worker).
+`synthese.js` (and its `synthese-*.js` modules) / `evolution.js` fill the parts that depend on the
+participants' files (the list of files: `filelist.js`) with HTML the engine builds (op `synthesis`:
+py/cap/synthesis.py; op `evolution`) and inserts it as it is.
 
 Test hooks: `#cap-synthese[data-state]` / `#cap-evolution[data-state]` (loading, ready, error);
 `data-changes` / `data-merged` (synthèse) or `data-updated` (évolution): the page is current when

@@ -144,7 +144,7 @@ def _dist_html(c: Criterion, st: dict[str, Any], rows: list[dict[str, Any]]) -> 
                     f'<span class="cap-bar-box"><span class="cap-bar" aria-hidden="true" style="width:{width:.1f}%">'
                     f'</span></span><span>{row["count"]}</span></td>'
                     f'<td data-label="Qui (par rôle)">{esc(", ".join(row["people"]) or "–")}</td></tr>')
-    return (f'<div class="cap-table-scroll"><table class="cap-dist cap-stack"><caption>Répartition des réponses '
+    return (f'<div class="cap-table-scroll" data-part="dist"><table class="cap-dist cap-stack"><caption>Répartition des réponses '
             f'({n} participant{"s" if n > 1 else ""})</caption><thead><tr><th scope="col">Réponse</th>'
             '<th scope="col">Nombre</th><th scope="col">Qui (par rôle)</th></tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
@@ -157,17 +157,17 @@ def _roles_html(q: Questionnaire, st: dict[str, Any]) -> str:
         groups.setdefault(role or "", []).append(short)
     items = "".join(f'<li><strong>{esc(role_label(q, role))} : </strong>{esc(", ".join(values))}</li>'
                     for role, values in groups.items() if values)
-    return ('<div class="cap-by-role"><p class="cap-sub">Par rôle (NC : non concerné ; ? : je ne sais pas ; '
+    return ('<div class="cap-by-role" data-part="roles"><p class="cap-sub">Par rôle (NC : non concerné ; ? : je ne sais pas ; '
             f'– : sans réponse)</p><ul>{items}</ul></div>')
 
 
 def _comments_html(q: Questionnaire, st: dict[str, Any], by_label: dict[str, dict[str, Any]], show: bool) -> str:
     found = st.get("comments") or []
     if not found:
-        return '<p class="cap-hint">Aucun commentaire.</p>'
+        return '<div data-part="comments"><p class="cap-hint">Aucun commentaire.</p></div>'
     items = "".join(f'<li><strong>{esc(who(q, by_label.get(c["label"]) or c, show))} : </strong>{esc(c["text"])}</li>'
                     for c in found)
-    return f'<div class="cap-comments"><p class="cap-sub">Commentaires ({len(found)})</p><ul>{items}</ul></div>'
+    return f'<div class="cap-comments" data-part="comments"><p class="cap-sub">Commentaires ({len(found)})</p><ul>{items}</ul></div>'
 
 
 def _decision_html(q: Questionnaire, st: dict[str, Any], agreed: Any, reason: Any) -> str:
@@ -269,10 +269,10 @@ def synthesis(q: Questionnaire, participants: list[dict[str, Any]], settings: di
     criteria = {}
     for c in q.criteria:
         st = stats[c.id]
-        line = f'<p class="cap-flags">{_flags_html(found[c.id])}</p>'
+        line = f'<p class="cap-flags" data-part="flags">{_flags_html(found[c.id])}</p>'
         given = decisions.get(c.id)
         decision = _decision_html(q, st, agreed[c.id], given.get("reason") if isinstance(given, dict) else None)
-        if applies[c.id]:  # the meeting mode clones the flags, the table (with its descriptors), roles and comments
+        if applies[c.id]:  # the meeting mode clones its `data-part`s: flags, table (with descriptors), roles, comments
             card = (f'{line}{decision}{_dist_html(c, st, distribution(q, c, st, people))}{_roles_html(q, st)}'
                     f'{_comments_html(q, st, by_label, show)}<div class="cap-buttons">'
                     f'<button type="button" class="md-button cap-small" data-discuss="{esc(c.id)}">'

@@ -7,7 +7,7 @@
 // engine: pending calls are rejected, the page is told ("error", then "loading"), and a new worker
 // starts, up to MAX_RESTARTS times in a page's life.
 
-const LIMITS_MS = { default: 20_000, consolidate: 120_000, evolution: 120_000, aggregate: 120_000,
+const LIMITS_MS = { default: 20_000, synthesis: 120_000, evolution: 120_000, aggregate: 120_000,
   network_view: 120_000 };
 const MAX_RESTARTS = 3;
 

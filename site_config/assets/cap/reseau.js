@@ -1,42 +1,29 @@
+// @ts-check
 // The Réseau page: many anonymised exports (a folder, picked or dropped files) → engine op
 // `network_view`, which reads them, keeps the group the filters describe and returns its figures
 // and their HTML (range bars, table). Nothing is computed here: the DOM is built with textContent,
 // engine HTML is escaped in Python. Files stay in memory only (this page stores nothing).
 import { createEngine } from "./engine.js";
-import {
-  READ_LIMIT, alertBox, download, el, engineStatus, engineTrouble, labelCells, printHtml, setupDrop, showRetry,
-  uniqueName,
-} from "./util.js";
+import { dropZone, liveView } from "./filelist.js";
+import { READ_LIMIT, alertBox, download, el, engineStatus, engineTrouble, labelCells, printHtml, uniqueName } from "./util.js";
 
 const FILTERS = ["type", "activity", "region", "size"];
 const BATCH = 50; // files read (and sent to the engine) together
 
-/** The files of dropped entries, folders walked (a dropped folder gives no file of its own). */
-async function filesOf(entries, out = []) {
-  for (const entry of entries) {
-    if (entry.isFile) {
-      out.push(await new Promise((resolve) => entry.file(resolve, () => resolve(null))));
-    } else if (entry.isDirectory) {
-      const reader = entry.createReader();
-      for (;;) {
-        const batch = await new Promise((resolve) => reader.readEntries(resolve, () => resolve([])));
-        if (!batch.length) break;
-        await filesOf(batch, out);
-      }
-    }
-  }
-  return out.filter(Boolean);
-}
+/** @typedef {{ id: number, name: string, text: string, size: number, sent: boolean }} NetFile */
 
+/** @param {HTMLElement} root */
 function main(root) {
-  const $ = (selector, scope = root) => scope.querySelector(selector);
-  const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selector));
+  /** @param {string} selector */
+  const $ = (selector) => /** @type {HTMLElement} */ (root.querySelector(selector));
+  /** @param {string} key */
+  const filter = (key) => /** @type {HTMLSelectElement} */ (root.querySelector(`[data-filter="${key}"]`));
   const alerts = alertBox($("[data-alerts]"));
   const engine = createEngine(root.dataset.base);
-  const state = { files: [], nextId: 1, texts: new Set(), own: null, data: null, changes: 0, busy: false, again: false,
-    failed: false, troubleAlert: null };
+  /** @type {{ files: NetFile[], nextId: number, texts: Set<string>, own: any, data: any }} */
+  const state = { files: [], nextId: 1, texts: new Set(), own: null, data: null };
 
-  const filters = () => Object.fromEntries(FILTERS.map((k) => [k, $(`[data-filter="${k}"]`).value]).filter(([, v]) => v));
+  const filters = () => Object.fromEntries(FILTERS.map((k) => [k, filter(k).value]).filter(([, v]) => v));
   // A file the engine has read once is sent by its id only: the engine keeps what it read (and says
   // which ids it lacks, after a restart: they are sent again with their text).
   const payload = (extra = {}, texts = false) => ({
@@ -51,47 +38,24 @@ function main(root) {
     return data;
   }
 
-  function touch() {
-    state.changes += 1;
-    root.dataset.changes = String(state.changes);
-  }
-
-  function changed() {
-    touch();
-    update();
-  }
-
-  async function update() {
-    if (root.dataset.state !== "ready") { renderFiles(); return; }
-    if (state.busy) { state.again = true; return; }
-    state.busy = true;
-    const seq = state.changes;
-    try {
+  const live = liveView(root, {
+    hook: "updated",
+    load: async () => {
       performance.mark("cap-reseau-call"); // the benchmark (bench/reseau.py) reads these measures
       state.data = state.files.length || state.own ? await view() : null;
       performance.measure("cap-reseau-engine", "cap-reseau-call");
-      state.failed = false;
-      state.troubleAlert?.remove();
-      state.troubleAlert = null;
-      delete root.dataset.failed;
-    } catch (err) {
-      state.data = null;
-      state.failed = true;
-      root.dataset.failed = "true";
-      if (root.dataset.state === "ready") {
-        state.troubleAlert = showRetry(alerts, state.troubleAlert, `La lecture des fichiers n'a pas abouti : ${engineTrouble(err)}. `
-          + "Les fichiers ajoutés restent en mémoire : elle sera refaite au prochain changement, ou avec « Réessayer ».",
-        () => { touch(); update(); });
-      }
-    } finally {
+    },
+    failed: () => { state.data = null; },
+    failure: (err) => `La lecture des fichiers n'a pas abouti : ${engineTrouble(err)}. Les fichiers ajoutés restent en `
+      + "mémoire : elle sera refaite au prochain changement, ou avec « Réessayer ».",
+    render: () => {
       performance.mark("cap-reseau-render");
       render();
       performance.measure("cap-reseau-dom", "cap-reseau-render");
-      root.dataset.updated = String(seq); // tests wait for updated === changes
-      state.busy = false;
-      if (state.again) { state.again = false; update(); }
-    }
-  }
+    },
+    alerts,
+  });
+  const changed = () => live.changed();
 
   function renderFiles() {
     const data = state.data;
@@ -107,7 +71,7 @@ function main(root) {
     const n = state.files.length;
     const plural = (k, word) => `${k} ${word}${k > 1 ? "s" : ""}`;
     if (!n) summary.textContent = "Aucun fichier ajouté pour l'instant.";
-    else if (state.failed) summary.textContent = `${plural(n, "fichier")} en mémoire : la lecture n'a pas abouti.`;
+    else if (live.failed) summary.textContent = `${plural(n, "fichier")} en mémoire : la lecture n'a pas abouti.`;
     else if (!data) {
       summary.textContent = root.dataset.state === "error" ? `${plural(n, "fichier")} : le moteur de calcul n'a pas démarré.`
         : `${plural(n, "fichier")} en attente du moteur de calcul…`;
@@ -121,13 +85,13 @@ function main(root) {
     const options = state.data?.options;
     if (!options) return;
     for (const key of FILTERS) {
-      const select = $(`[data-filter="${key}"]`);
+      const select = filter(key);
       const current = select.value;
       const items = options[key].map((o) => el("option", { value: o.id, text: `${o.label} (${o.count})` }));
       if (current && !options[key].some((o) => o.id === current)) items.unshift(el("option", { value: current, text: `${current} (0)` }));
       select.replaceChildren(el("option", { value: "", text: "Toutes" }), ...items);
       select.value = current;
-      select.closest(".cap-row").hidden = options[key].length === 0 && !current;
+      /** @type {HTMLElement} */ (select.closest(".cap-row")).hidden = options[key].length === 0 && !current;
     }
   }
 
@@ -148,7 +112,7 @@ function main(root) {
     renderOwn();
     const html = state.data?.html || "";
     $("[data-view]").innerHTML = html; // HTML built and escaped by the Python package
-    $$("[data-view] table").forEach(labelCells);
+    root.querySelectorAll("[data-view] table").forEach(labelCells);
     $("[data-view-box]").hidden = !html || !state.data.accepted;
   }
 
@@ -164,8 +128,9 @@ function main(root) {
     });
   }
 
+  /** @param {ArrayLike<File> | File[] | null} fileList */
   async function addFiles(fileList) {
-    touch(); // the view is not current until these files are read
+    live.touch(); // the view is not current until these files are read
     const taken = new Set(state.files.map((f) => f.name));
     const reads = startReading(fileList);
     let again = 0;
@@ -196,9 +161,10 @@ function main(root) {
     changed();
   }
 
+  /** @param {HTMLInputElement} input */
   async function addOwn(input) {
     if (!input.files?.length) return;
-    touch(); // the view is not current until this file is read
+    live.touch(); // the view is not current until this file is read
     const [f] = await Promise.all(startReading([input.files[0]]));
     if (f.error) { alerts.show(`Le fichier « ${f.name} » n'a pas pu être lu (${f.error}).`); changed(); return; }
     state.own = { name: f.name, text: f.text, size: f.size };
@@ -221,7 +187,7 @@ function main(root) {
     "own-clear": () => { state.own = null; changed(); },
     similar: () => {
       const similar = state.data?.own?.similar || {};
-      for (const key of FILTERS) $(`[data-filter="${key}"]`).value = similar[key] || "";
+      for (const key of FILTERS) filter(key).value = similar[key] || "";
       changed();
     },
     "export-csv": async () => {
@@ -245,25 +211,21 @@ function main(root) {
   };
 
   root.addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-action]");
-    if (button && actions[button.dataset.action]) actions[button.dataset.action]();
+    const button = /** @type {HTMLElement} */ (event.target).closest("button[data-action]");
+    if (button instanceof HTMLElement && actions[button.dataset.action]) actions[button.dataset.action]();
   });
   root.addEventListener("change", (event) => {
-    const target = event.target;
+    const target = /** @type {HTMLInputElement} */ (event.target);
     const action = target.dataset?.action;
     if (action === "add-files" || action === "add-folder") addFiles(target.files).finally(() => { target.value = ""; });
     else if (action === "own-file") addOwn(target).finally(() => { target.value = ""; });
     else if (target.dataset?.filter) changed();
   });
-  setupDrop($("[data-drop]"), () => {}); // the zone's look, and no page replaced by a stray drop
-  $("[data-drop]").addEventListener("drop", async (event) => {
-    const entries = Array.from(event.dataTransfer?.items || [], (item) => item.webkitGetAsEntry?.()).filter(Boolean);
-    addFiles(entries.some((entry) => entry.isDirectory) ? await filesOf(entries) : event.dataTransfer.files);
-  });
+  dropZone($("[data-drop]"), (files) => addFiles(files));
 
-  touch();
+  live.touch();
   renderFiles();
-  engineStatus(root, engine, update, alerts, "");
+  engineStatus(root, engine, live.refresh, alerts, "");
 }
 
 const root = document.getElementById("cap-reseau");
