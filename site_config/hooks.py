@@ -156,12 +156,13 @@ SNAPSHOT_MODES = ("off", "device", "build")
 def _write_worker(site: Path, pyodide_dir: str, whl: Path, mode: str | None = None) -> None:
     """worker.js with Pyodide's folder and the memory-snapshot settings written in.
 
-    CAP_SNAPSHOT (issue 18, measured in bench/README.md): "off" (default), "device" (the first
-    visit makes a snapshot of the started engine and keeps it on the device) or "build" (made
-    here with Node and the npm pyodide package, shipped gzipped beside Pyodide). The key binds a
+    CAP_SNAPSHOT (issue 18, measured in bench/README.md): "device" (default: the first visit
+    makes a snapshot of the started engine and keeps it on the device; later visits restore it),
+    "off" (the boot without snapshot) or "build" (made here with Node and the npm pyodide package,
+    shipped gzipped beside Pyodide: 50 % more bytes on a first visit, so not the default). The key binds a
     snapshot to Pyodide, the wheel, the questionnaire bundle and the code that makes it.
     """
-    mode = mode or os.environ.get("CAP_SNAPSHOT") or "off"
+    mode = mode or os.environ.get("CAP_SNAPSHOT") or "device"
     if mode not in SNAPSHOT_MODES:
         raise PluginError(f"CAP_SNAPSHOT={mode!r} : valeurs possibles {', '.join(SNAPSHOT_MODES)}.")
     source = ROOT / "site_config" / "assets" / "cap" / "worker.js"
