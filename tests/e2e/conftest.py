@@ -3,6 +3,7 @@ Playwright, and two checks on every page: no console error, no request to anothe
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -35,10 +36,16 @@ def chromium_path() -> str | None:
 
 
 def build_site(target: Path = SITE) -> Path:
-    """The tests use the site `make test` built; build it here when run on their own."""
-    if not (target / "evaluer.html").exists():
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)], cwd=ROOT,
-                       check=True)
+    """The tests use the site `make test` built; build it here when run on their own. Parallel workers
+    (pytest-xdist) wait for the one that builds, under a lock file beside the site."""
+    if (target / "evaluer.html").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.build-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "evaluer.html").exists():
+            subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)],
+                           cwd=ROOT, check=True)
     return target
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cap.consolidate import consolidate
@@ -31,8 +31,7 @@ def test_scores_stay_between_0_and_100(answers, stype) -> None:
 @given(ANSWERS, TYPE, st.sampled_from(IDS))
 def test_raising_one_answer_never_lowers_its_theme_pillar_or_overall(answers, stype, cid) -> None:
     value = answers[cid]
-    if not isinstance(value, int) or value == 4:
-        return
+    assume(isinstance(value, int) and value != 4)  # a case that cannot be raised is not counted as checked
     before = score(Q, assessment(answers, stype))
     after = score(Q, assessment({**answers, cid: value + 1}, stype))
     c = Q.criterion_by_id[cid]
