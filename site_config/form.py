@@ -12,7 +12,9 @@ checkboxes, `[data-goto]`, `#cap-app[data-step]`, `[data-state]`, `[data-score]`
 
 from __future__ import annotations
 
-from cap import FORMAT_VERSION
+import json
+
+from cap.formats import new_assessment
 from cap.model import Criterion, Labelled, Questionnaire
 from cap.report import esc as e
 
@@ -21,6 +23,15 @@ from cap.report import esc as e
 FRAME = '<span class="cap-frame" aria-hidden="true"></span>'
 DIRECTION_NOTE = ("Cette question concerne surtout la direction : répondez « Je ne sais pas » "
                   "si vous ne savez pas.")
+
+
+def _blank(q: Questionnaire) -> str:
+    """The blank assessment the page starts from: the engine's one definition (`formats.new_assessment`),
+    written at build time because the page shows and stores one before the engine is ready; the page
+    gives it its id and dates."""
+    a = new_assessment(q)
+    a.update(id="", created="", updated="")
+    return json.dumps(a, ensure_ascii=False, separators=(",", ":"))
 
 
 def _criterion(q: Questionnaire, c: Criterion) -> str:
@@ -217,7 +228,7 @@ def form_html(q: Questionnaire, base: str) -> str:
                       f'<div class="cap-indicator-grid">{_indicators(q)}</div>{steps.nav("indicateurs")}</section>')
     export = '<button type="button" class="md-button" data-action="export-json">Exporter (fichier JSON)</button>'
     return f"""
-<div id="cap-app" class="cap-app" data-state="loading" data-form="complete" data-step="intro" data-base="{e(base)}" data-questionnaire="{e(q.id)}" data-version="{e(q.version)}" data-format-version="{FORMAT_VERSION}">
+<div id="cap-app" class="cap-app" data-state="loading" data-form="complete" data-step="intro" data-base="{e(base)}" data-questionnaire="{e(q.id)}" data-version="{e(q.version)}" data-blank="{e(_blank(q))}">
 <p class="cap-engine" role="status" aria-live="polite" data-engine-status>Chargement du moteur de calcul… Vous pouvez déjà répondre : vos réponses sont enregistrées sur cet appareil.</p>
 <div class="cap-alerts" role="alert" aria-live="assertive" data-alerts></div>
 <div class="cap-migration" role="status" data-migration hidden></div>

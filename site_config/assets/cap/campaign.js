@@ -1,8 +1,13 @@
+// @ts-check
 // A new campaign from the last one (assessment page): the menu's "Nouvelle évaluation à partir de
 // celle de 2025", the review of last year's plan (step `bilan`), last year's answer beside each
 // criterion, and "Reprendre mes réponses de 2025". The engine (op `campaign`) makes the new
 // assessment, applies the review and copies the answers; this module only shows and asks.
+import { serial } from "./serial.js";
 import { READ_LIMIT, el, frDate } from "./util.js";
+
+/** @typedef {import("./storage.js").Assessment} Assessment */
+/** @typedef {import("./storage.js").PlanItem} PlanItem */
 
 const FINALS = [
   ["done", "Fait"],
@@ -13,22 +18,40 @@ const FINALS = [
 
 /** French typography for the texts written here (the build does it for the page's static text):
  *  narrow no-break spaces inside guillemets and before : ; ! ?, curly apostrophes. */
+/** @param {string} text */
 const fr = (text) => text.replace(/« /g, "«\u202f").replace(/ »/g, "\u202f»").replace(/ ([:;!?])/g, "\u202f$1")
   .replace(/(\p{L})'(\p{L})/gu, "$1\u2019$2");
 
+/** @param {string | undefined} iso */
 const yearOf = (iso) => (/^\d{4}/.test(iso || "") ? String(iso).slice(0, 4) : "");
 
 export class Campaign {
-  /** `app`: {root, engine, getAssessment, isStored, alert, onReviewed(previous, plan), onTaken(answers, copied)}. */
-  constructor(app) {
-    Object.assign(this, app);
-    this.box = app.root.querySelector("[data-bilan]");
-    this.queue = Promise.resolve();
+  /**
+   * @param {object} app
+   * @param {HTMLElement} app.root the assessment page
+   * @param {{ call: (op: string, payload?: object) => Promise<any> }} app.engine
+   * @param {() => Assessment} app.getAssessment
+   * @param {() => boolean} app.isStored
+   * @param {(message: string, level?: "error" | "warning" | "success") => unknown} app.alert
+   * @param {(previous: object, plan: PlanItem[]) => void} app.onReviewed the engine applied the review
+   * @param {(answers: Assessment["answers"], copied: string[]) => void} app.onTaken last year's answers were copied
+   */
+  constructor({ root, engine, getAssessment, isStored, alert, onReviewed, onTaken }) {
+    this.root = root;
+    this.engine = engine;
+    this.getAssessment = getAssessment;
+    this.isStored = isStored;
+    this.alert = alert;
+    this.onReviewed = onReviewed;
+    this.onTaken = onTaken;
+    this.box = /** @type {HTMLElement} */ (root.querySelector("[data-bilan]"));
+    /** Every choice on screen goes to the engine: one request at a time, the latest choices each time. */
+    this.review = serial(() => this.sendReview());
     this.box.addEventListener("change", (event) => {
-      if (event.target.name?.startsWith("bilan:")) this.review();
+      if (/** @type {HTMLInputElement} */ (event.target).name?.startsWith("bilan:")) this.review();
     });
     this.box.addEventListener("click", (event) => {
-      if (event.target.closest("[data-action='take-previous']")) this.take();
+      if (/** @type {Element} */ (event.target).closest("[data-action='take-previous']")) this.take();
     });
   }
 
@@ -43,16 +66,18 @@ export class Campaign {
    *  shows when the assessment comes from an earlier one. Cheap: called on every list refresh. */
   refreshMenu() {
     const a = this.getAssessment();
-    const button = this.root.querySelector("[data-action='campaign']");
+    const button = /** @type {HTMLButtonElement} */ (this.root.querySelector("[data-action='campaign']"));
     const year = yearOf(a?.updated || a?.created);
     const text = `Nouvelle évaluation à partir de celle de ${year || "cette date"}`;
     if (button.textContent !== text) button.textContent = text;
     button.hidden = !this.isStored();
-    const task = this.root.querySelector("[data-bilan-task]");
+    const task = /** @type {HTMLElement | null} */ (this.root.querySelector("[data-bilan-task]"));
     if (task && task.hidden === Boolean(this.previous)) task.hidden = !this.previous;
   }
 
-  /** Ask the engine for the new assessment: from the one shown (`earlier`) or from a picked file. */
+  /** Ask the engine for the new assessment: from the one shown (`earlier`) or from a picked file.
+   * @param {Assessment | File} source
+   * @returns {Promise<{ assessment: Assessment, year?: string, warnings?: string[] }>} */
   async make(source) {
     const payload = source instanceof File
       ? { text: await source.slice(0, READ_LIMIT).text(), size: source.size }
@@ -64,15 +89,16 @@ export class Campaign {
   refresh() {
     this.refreshMenu();
     this.renderBilan();
-    this.mark(Array.from(this.root.querySelectorAll(".cap-criterion")));
+    this.mark(Array.from(this.root.querySelectorAll(".cap-criterion"), (f) => /** @type {HTMLElement} */ (f)));
   }
 
-  /** Last year's answer, in words and small, under each criterion's question; never pre-selected. */
+  /** Last year's answer, in words and small, under each criterion's question; never pre-selected.
+   * @param {HTMLElement[]} fieldsets */
   mark(fieldsets) {
     const answers = this.previous?.answers || {};
     for (const fieldset of fieldsets) {
       const value = answers[fieldset.dataset.criterion];
-      let note = fieldset.querySelector(":scope > .cap-previous");
+      let note = /** @type {HTMLElement | null} */ (fieldset.querySelector(":scope > .cap-previous"));
       if (value === undefined || value === null) { note?.remove(); continue; }
       const radio = fieldset.querySelector(`input[type=radio][value="${CSS.escape(String(value))}"]`);
       const head = radio?.parentElement.querySelector(".cap-choice-head")?.textContent.trim() || String(value);
@@ -86,11 +112,13 @@ export class Campaign {
     }
   }
 
+  /** The question of a criterion, as the page shows it (the criteria of steps not opened yet are in templates).
+   * @param {string} cid */
   questionOf(cid) {
     const shown = this.root.querySelector(`.cap-criterion[data-criterion="${CSS.escape(cid)}"] .cap-q`);
     if (shown) return shown.textContent;
     for (const template of this.root.querySelectorAll("template[data-criteria]")) {
-      const q = template.content.querySelector(`.cap-criterion[data-criterion="${CSS.escape(cid)}"] .cap-q`);
+      const q = /** @type {HTMLTemplateElement} */ (template).content.querySelector(`.cap-criterion[data-criterion="${CSS.escape(cid)}"] .cap-q`);
       if (q) return q.textContent;
     }
     return "";
@@ -138,24 +166,23 @@ export class Campaign {
       el("p", { class: "cap-bilan-result", role: "status", "data-bilan-result": "" }), answers);
   }
 
-  /** Every choice on screen goes to the engine (one request at a time, the latest choices each time). */
-  review() {
-    this.queue = this.queue.then(async () => {
-      const statuses = {};
-      for (const radio of this.box.querySelectorAll("input[name^='bilan:']:checked")) {
-        statuses[radio.name.slice("bilan:".length)] = radio.value;
-      }
-      try {
-        const { assessment } = await this.engine.call("campaign", { assessment: this.getAssessment(), statuses });
-        this.onReviewed(assessment.previous, assessment.plan);
-        const carried = assessment.previous.plan.filter((i) => i.status === "doing" || i.status === "postponed").length;
-        this.box.querySelector("[data-bilan-result]").textContent = fr(`Bilan enregistré : ${carried} action(s) `
-          + "reprise(s) dans le plan de cette année.");
-      } catch (err) {
-        this.alert(fr(`Le bilan n'a pas pu être enregistré : ${err.message} Vos réponses n'ont pas changé.`));
-      }
-    });
-    return this.queue;
+  /** Send the choices on screen to the engine, which applies them to the assessment. */
+  async sendReview() {
+    /** @type {Record<string, string>} */
+    const statuses = {};
+    for (const radio of this.box.querySelectorAll("input[name^='bilan:']:checked")) {
+      const input = /** @type {HTMLInputElement} */ (radio);
+      statuses[input.name.slice("bilan:".length)] = input.value;
+    }
+    try {
+      const { assessment } = await this.engine.call("campaign", { assessment: this.getAssessment(), statuses });
+      this.onReviewed(assessment.previous, assessment.plan);
+      const carried = assessment.previous.plan.filter((i) => i.status === "doing" || i.status === "postponed").length;
+      this.box.querySelector("[data-bilan-result]").textContent = fr(`Bilan enregistré : ${carried} action(s) `
+        + "reprise(s) dans le plan de cette année.");
+    } catch (err) {
+      this.alert(fr(`Le bilan n'a pas pu être enregistré : ${err.message} Vos réponses n'ont pas changé.`));
+    }
   }
 
   async take() {

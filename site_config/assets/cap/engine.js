@@ -1,3 +1,4 @@
+// @ts-check
 // The only module that speaks to the Python worker: {id, op, payload} → {id, ok, data | error}.
 // The worker posts {id: 0, op: "ready"|"failed"} once when Pyodide and the package are loaded.
 //
@@ -11,7 +12,30 @@ const LIMITS_MS = { default: 20_000, synthesis: 120_000, evolution: 120_000, agg
   network_view: 120_000 };
 const MAX_RESTARTS = 3;
 
+/** The engine's state as a page follows it: "loading", "ready" or "error" (`info.restarting`: a new
+ *  worker is starting after a stop).
+ * @typedef {(state: "loading" | "ready" | "error", detail: any, info?: { restarting?: boolean }) => void} StateListener */
+/** What boot.js leaves on `window.capBoot`: the worker it started early and its first news.
+ * @typedef {{ worker: Worker | null, early: any[], error: string | null, taken?: boolean,
+ *   onMessage?: (event: MessageEvent) => void, onError?: (event: ErrorEvent) => void }} Boot */
+/** An engine error: the worker's {message, code, field}, or code "stopped".
+ * @typedef {Error & { code?: string, field?: string }} EngineError */
+/**
+ * @typedef {object} Engine
+ * @property {Promise<any>} ready resolves with the worker's ready message
+ * @property {(op: string, payload?: object) => Promise<any>} call one op of py/cap/browser.py `OPS`; rejects with an EngineError
+ * @property {(fn: StateListener) => void} subscribe follow the state (told the current one at once)
+ * @property {string} state
+ */
+
+/**
+ * Start the engine's worker (or take over boot.js's) for the site at `base`.
+ * @param {string} base the site's root, relative to the page (`data-base`)
+ * @param {{ onState?: StateListener }} [options]
+ * @returns {Engine}
+ */
 export function createEngine(base, { onState = () => {} } = {}) {
+  /** @type {Set<StateListener>} */
   const listeners = new Set([onState]);
   const pending = new Map(); // id → {resolve, reject, limit, since}; in the order the worker runs them
   let nextId = 1;
@@ -19,8 +43,10 @@ export function createEngine(base, { onState = () => {} } = {}) {
   let gate;
   let timer = null;
   let restarts = 0;
+  /** @type {{ state: "loading" | "ready" | "error", detail: any, info: { restarting?: boolean } }} */
   let last = { state: "loading", detail: null, info: {} };
 
+  /** @type {StateListener} */
   const emit = (state, detail, info = {}) => {
     last = { state, detail, info };
     for (const fn of listeners) fn(state, detail, info);
@@ -33,6 +59,7 @@ export function createEngine(base, { onState = () => {} } = {}) {
     return { promise, settle };
   }
 
+  /** @param {string} message */
   function rejectAll(message) {
     clearTimeout(timer);
     for (const { reject } of pending.values()) reject(Object.assign(new Error(message), { code: "stopped" }));
@@ -50,6 +77,7 @@ export function createEngine(base, { onState = () => {} } = {}) {
   }
 
   // Before the worker is ready: it could not start (no restart, the page says why).
+  /** @param {string} message */
   function failed(message) {
     rejectAll(message);
     emit("error", message);
@@ -57,6 +85,7 @@ export function createEngine(base, { onState = () => {} } = {}) {
   }
 
   // After it was ready: it stopped. Tell the page, then start a new one.
+  /** @param {string} message */
   function stopped(message) {
     rejectAll(message);
     try { worker?.terminate(); } catch { /* already gone */ }
@@ -71,6 +100,7 @@ export function createEngine(base, { onState = () => {} } = {}) {
     start(null);
   }
 
+  /** @param {{ data: any }} event */
   function onMessage({ data }) {
     if (data?.id === 0) {
       if (data.op === "ready") { emit("ready", data.data); gate.settle.resolve(data.data); }
@@ -87,6 +117,7 @@ export function createEngine(base, { onState = () => {} } = {}) {
     if (data.error.code === "engine") stopped("le moteur de calcul a rencontré une erreur fatale");
   }
 
+  /** @param {Worker} w */
   function wire(w) {
     w.addEventListener("message", onMessage);
     w.addEventListener("error", (event) => {
@@ -96,6 +127,7 @@ export function createEngine(base, { onState = () => {} } = {}) {
     });
   }
 
+  /** @param {Boot | null} boot */
   function start(boot) {
     gate = newGate();
     if (last.state !== "loading") emit("loading", null);
@@ -118,10 +150,12 @@ export function createEngine(base, { onState = () => {} } = {}) {
     }
   }
 
-  const boot = window.capBoot && !window.capBoot.taken ? window.capBoot : null;
+  const early = /** @type {Window & { capBoot?: Boot }} */ (window).capBoot;
+  const boot = early && !early.taken ? early : null;
   if (boot) boot.taken = true;
   start(boot);
 
+  /** @param {string} op @param {object} [payload] @returns {Promise<any>} */
   async function call(op, payload = {}) {
     await gate.promise;
     if (!worker) throw Object.assign(new Error("le moteur de calcul est arrêté"), { code: "stopped" });
@@ -133,7 +167,8 @@ export function createEngine(base, { onState = () => {} } = {}) {
     });
   }
 
-  /** Follow the engine's state ("loading", "ready", "error"); told the current one at once. */
+  /** Follow the engine's state ("loading", "ready", "error"); told the current one at once.
+   * @param {StateListener} fn */
   function subscribe(fn) {
     listeners.add(fn);
     if (last.state !== "loading") queueMicrotask(() => fn(last.state, last.detail, last.info));

@@ -1,3 +1,4 @@
+// @ts-check
 // Invitations to a collective session (issue 16): the facilitator's page writes, per role, a link to
 // evaluer.html whose fragment presets the session, the role and the simplified mode
 // (`#seance=<id>&nom=<name>&role=parcours&simple=1`); the assessment page reads it when it starts.
@@ -5,7 +6,10 @@
 // field the engine keeps as is), so that its exported file is named after the session and role.
 import { slug } from "./util.js";
 
-/** The presets of an invitation fragment, or null when the fragment is not one. */
+/** @typedef {{ id: string, name: string, role: string | null, simple: boolean }} Invite */
+
+/** The presets of an invitation fragment, or null when the fragment is not one.
+ * @param {string} hash @returns {Invite | null} */
 export function readInvite(hash) {
   if (!hash || !hash.startsWith("#seance=")) return null;
   const params = new URLSearchParams(hash.slice(1));
@@ -15,14 +19,16 @@ export function readInvite(hash) {
     simple: params.get("simple") === "1" };
 }
 
-/** The invitation link of one role (`base`: the site's root URL). */
+/** The invitation link of one role (`base`: the site's root URL).
+ * @param {URL | string} base @param {{ id: string, name?: string }} session @param {string} role */
 export function inviteLink(base, session, role) {
   const params = new URLSearchParams({ seance: session.id, nom: session.name || "", role });
   if (role === "parcours") params.set("simple", "1");
   return `${new URL("evaluer.html", base).href}#${params.toString()}`;
 }
 
-/** The name of an invited participant's files ("cap-seance-du-3-decembre-parcours-2026-12-03"), else null. */
+/** The name of an invited participant's files ("cap-seance-du-3-decembre-parcours-2026-12-03"), else null.
+ * @param {import("./storage.js").Assessment} a @returns {string | null} */
 export function sessionStem(a) {
   const session = a?.session;
   if (!session || typeof session !== "object" || !session.id) return null;
@@ -33,8 +39,16 @@ export function sessionStem(a) {
 /**
  * Apply an invitation when the page starts: an assessment of this session and role is opened as it is;
  * otherwise a new one is started with the role (and the simplified mode for an employee on a pathway).
- * `page`: {current() → assessment, blank() → assessment, openNew(a) → bool, setEasyRead(on), roles: Set,
- * roleLabel(id) → text, alert(message, level)}.
+ * @param {object} page
+ * @param {() => import("./storage.js").Assessment} page.current the assessment shown
+ * @param {() => import("./storage.js").Assessment} page.blank a new one
+ * @param {(a: import("./storage.js").Assessment) => boolean} page.openNew store and show it (false: it could not be stored)
+ * @param {(on: boolean) => void} page.setEasyRead
+ * @param {Set<string>} page.roles the respondent roles of the questionnaire
+ * @param {(id: string) => string} page.roleLabel
+ * @param {(message: string, level?: "error" | "warning" | "success") => unknown} page.alert
+ * @param {string} [hash] the URL fragment
+ * @returns {Invite | null} the invitation applied
  */
 export function applyInvite(page, hash = location.hash) {
   const invite = readInvite(hash);

@@ -1,24 +1,36 @@
+// @ts-check
 // "Structures similaires" on the assessment page's results step: the network file a network
 // publishes (made on the Réseau page) is loaded here, kept on this device (storage.js), and the
 // engine (op `network_peers`) picks the group most like the structure and gives its figures. This
 // module only draws them: a band (1st to 3rd quartile) and a mark (median) on each bar, words beside
 // them, and a table. Nothing is computed here.
+import { NETWORK_KEY } from "./storage.js";
 import { READ_LIMIT, el, frDate } from "./util.js";
 
-export const NETWORK_KEY = "cap-en-ligne:reseau";
-
+/** @param {number | null | undefined} value */
 const formatPercent = (value) => (value === null || value === undefined ? "–"
   : `${value.toLocaleString("fr-FR", { maximumFractionDigits: 1 })}\u202f%`);
 
 export class Peers {
-  /** `step`: the results step; `store`: storage.js's Store; `alert(message, level)`. */
+  /**
+   * @param {object} page
+   * @param {HTMLElement} page.step the results step
+   * @param {{ call: (op: string, payload?: object) => Promise<any> }} page.engine
+   * @param {import("./storage.js").Store} page.store
+   * @param {(message: string, level?: "error" | "warning" | "success") => unknown} page.alert
+   */
   constructor({ step, engine, store, alert }) {
     this.engine = engine;
     this.store = store;
     this.alert = alert;
     this.seq = 0;
+    /** @type {string | null} the network file's text */
     this.text = null;
     this.stored = false;
+    /** @type {any} the engine's last `network_peers` reply (py/cap/network.py) */
+    this.last = null;
+    /** @type {import("./storage.js").Assessment | null} */
+    this.assessment = null;
     try {
       this.text = store.read(NETWORK_KEY);
       this.stored = this.text !== null;
@@ -42,6 +54,7 @@ export class Peers {
     this.forget.addEventListener("click", () => this.drop());
   }
 
+  /** @param {HTMLInputElement} input */
   async load(input) {
     const file = input.files?.[0];
     if (!file) return;
@@ -82,6 +95,7 @@ export class Peers {
   }
 
   /** Called after every redraw of the bars, with the assessment they show. */
+  /** @param {import("./storage.js").Assessment} assessment */
   draw(assessment) {
     this.assessment = assessment;
     if (this.last && this.text) this.show(this.last); // the new bars get the marks at once; the engine's reply follows
@@ -107,6 +121,7 @@ export class Peers {
     return true;
   }
 
+  /** @param {"none" | "error" | "shown" | "empty"} state */
   clear(state) {
     this.box.dataset.peersState = state;
     this.status.textContent = "";
@@ -115,6 +130,7 @@ export class Peers {
     document.querySelectorAll(".cap-bar-row.has-peers").forEach((node) => node.classList.remove("has-peers"));
   }
 
+  /** @param {any} data the engine's `network_peers` reply */
   show(data) {
     this.clear(data.group ? "shown" : "empty");
     const notes = (data.notes || []).join(" ");
@@ -151,7 +167,7 @@ export class Peers {
         el("td", { "data-label": "Votre position", text: mine?.position || "–" })));
     };
     each(null, "Score global", "overall", data.stats.overall, data.own.overall);
-    for (const li of document.querySelectorAll("li[data-bar-id]")) {
+    for (const li of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("li[data-bar-id]"))) {
       const id = li.dataset.barId;
       const kind = li.classList.contains("is-pillar") ? "pillar" : "theme";
       const stats = data.stats[kind === "pillar" ? "pillars" : "themes"][id];

@@ -1,3 +1,4 @@
+// @ts-check
 // The progress-plan editor: suggestions from the engine (kept or dropped), the actions the
 // structure keeps (action, owner as a role, month due, status, offers), its own actions, and
 // per-criterion target level and importance. Built with DOM nodes and textContent only.
@@ -6,10 +7,21 @@
 
 import { el } from "./util.js";
 
+/** @typedef {import("./storage.js").Assessment} Assessment */
+/** A suggestion of the engine's plan (py/cap/plan.py `suggestions`).
+ * @typedef {{ criterion: string, question: string, value: number, target: number, importance: number, gap: number,
+ *   priority: number, action?: string, objective?: string, situation?: string, explain?: string, offers: string[] }} Suggestion */
+/** The plan part of the engine's `score` reply.
+ * @typedef {{ suggestions: Suggestion[], clarify: { criterion: string, question: string }[] }} PlanReply */
+/** The engine's `catalogue` reply: the criteria and the network's offers.
+ * @typedef {{ criteria: { id: string, question: string, offers?: string[] }[],
+ *   offers: { id: string, title: string, description: string, external?: boolean }[] }} Catalogue */
+
 const STATUS = [["todo", "À faire"], ["doing", "En cours"], ["done", "Fait"], ["dropped", "Abandonné"]];
 const IMPORTANCE = [["1", "Faible"], ["2", "Normale"], ["3", "Forte"]];
 const SHOWN = 8; // the first suggestions; the rest on demand, so the page stays readable on a phone
 
+/** @param {string} name @param {string[][]} options [value, text] @param {unknown} current @param {string} label */
 function select(name, options, current, label) {
   const s = el("select", { name, "aria-label": label });
   for (const [value, text] of options) s.append(el("option", { value, text, selected: String(current) === value }));
@@ -19,16 +31,47 @@ function select(name, options, current, label) {
 let counter = 0;
 const newId = () => `action-${Date.now().toString(36)}-${(counter += 1)}`;
 
+/** A new plan item (kept, dropped or the structure's own).
+ * @param {string | null} criterion @param {string} status @param {Partial<import("./storage.js").PlanItem>} [fields]
+ * @returns {import("./storage.js").PlanItem} */
+const newItem = (criterion, status, fields = {}) => ({ id: newId(), criterion, action: "", owner: "", due: "", status,
+  offers: [], ...fields });
+
 export class PlanEditor {
+  /**
+   * @param {object} page
+   * @param {HTMLElement} page.root the plan step's editor
+   * @param {{ call: (op: string, payload?: object) => Promise<any> }} page.engine
+   * @param {() => Assessment} page.getAssessment
+   * @param {() => void} page.onChange the plan changed: save and score again
+   * @param {() => void} page.onSave a text changed: save only
+   */
   constructor({ root, engine, getAssessment, onChange, onSave }) {
-    Object.assign(this, { root, engine, getAssessment, onChange, onSave });
+    this.root = root;
+    this.engine = engine;
+    this.getAssessment = getAssessment;
+    this.onChange = onChange;
+    this.onSave = onSave;
+    /** @type {Catalogue | null} */
     this.catalogue = null;
+    /** @type {Record<string, Catalogue["criteria"][number]>} */
+    this.criteria = {};
+    /** @type {Record<string, Catalogue["offers"][number]>} */
+    this.offers = {};
+    /** @type {PlanReply | undefined} the last plan drawn */
+    this.plan = undefined;
+    this.showAll = false;
+    /** @type {string | null} the action to focus after the next drawing */
+    this.focusNext = null;
     root.addEventListener("click", (e) => this.onClick(e));
     root.addEventListener("change", (e) => this.onEdit(e, true));
-    root.addEventListener("input", (e) => { if (e.target.matches("textarea, input[type=text]")) this.onEdit(e, false); });
+    root.addEventListener("input", (e) => {
+      if (/** @type {Element} */ (e.target).matches("textarea, input[type=text]")) this.onEdit(e, false);
+    });
   }
 
-  // The plan comes with each score reply (engine op `score`), so it is not computed twice.
+  /** The plan comes with each score reply (engine op `score`), so it is not computed twice.
+   * @param {PlanReply} [plan] */
   async refresh(plan = this.plan) {
     this.plan = plan;
     const a = this.getAssessment();
@@ -38,12 +81,14 @@ export class PlanEditor {
       this.offers = Object.fromEntries(this.catalogue.offers.map((o) => [o.id, o]));
     }
     // Do not rebuild under the user's fingers: typing in an action only saves.
-    if (this.root.contains(document.activeElement) && document.activeElement.matches("textarea, input[type=text]")) {
+    const active = document.activeElement;
+    if (this.root.contains(active) && active.matches("textarea, input[type=text]")) {
       return;
     }
     this.render(a, plan);
   }
 
+  /** @param {Assessment} a @param {PlanReply} plan */
   render(a, plan) {
     const kept = new Map((a.plan || []).map((item) => [item.criterion, item]));
     const fresh = plan.suggestions.filter((s) => !kept.has(s.criterion));
@@ -87,21 +132,23 @@ export class PlanEditor {
       for (const c of plan.clarify) ul.append(el("li", {}, el("span", { class: "cap-id", text: c.criterion }), ` ${c.question}`));
       parts.push(ul);
     }
-    const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
+    const focused = /** @type {HTMLElement & { name?: string }} */ (this.root.contains(document.activeElement) ? document.activeElement : null);
     this.root.replaceChildren(...parts);
     // Keep the keyboard where it was (or on the new action), since the list was rebuilt.
+    /** @type {HTMLElement | null} */
     let target = null;
     if (this.focusNext) target = this.root.querySelector(`[name="action:${CSS.escape(this.focusNext)}"]`);
     else if (focused?.name) target = this.root.querySelector(`[name="${CSS.escape(focused.name)}"]`);
     this.focusNext = null;
     if (target) target.focus();
     else if (focused) {
-      const heading = this.root.querySelector("h3");
+      const heading = /** @type {HTMLElement} */ (this.root.querySelector("h3"));
       heading.tabIndex = -1;
       heading.focus();
     }
   }
 
+  /** @param {Assessment} a @param {Suggestion} s */
   suggestion(a, s) {
     const offers = el("ul", { class: "cap-offers" });
     for (const id of s.offers) {
@@ -129,6 +176,7 @@ export class PlanEditor {
         el("button", { type: "button", class: "md-button", "data-plan": "drop", "data-criterion": s.criterion, text: "Écarter" })));
   }
 
+  /** @param {import("./storage.js").PlanItem} item @param {string} [situation] */
   action(item, situation = "") {
     const c = this.criteria[item.criterion];
     const offerBoxes = el("fieldset", { class: "cap-offer-choice" }, el("legend", { text: "Offres à mobiliser" }));
@@ -156,8 +204,9 @@ export class PlanEditor {
       el("button", { type: "button", class: "md-button cap-danger", "data-plan": "remove", "data-id": item.id, text: "Retirer du plan" }));
   }
 
+  /** @param {Event} event */
   onClick(event) {
-    const button = event.target.closest("button[data-plan]");
+    const button = /** @type {HTMLButtonElement | null} */ (/** @type {Element} */ (event.target).closest("button[data-plan]"));
     if (!button) return;
     const a = this.getAssessment();
     a.plan = a.plan || [];
@@ -168,28 +217,30 @@ export class PlanEditor {
       return;
     }
     if (what === "keep") {
-      const item = { id: newId(), criterion, action: button.dataset.actionText, owner: "", due: "", status: "todo",
-        offers: button.dataset.offers ? button.dataset.offers.split(" ") : [] };
+      const item = newItem(criterion, "todo", { action: button.dataset.actionText,
+        offers: button.dataset.offers ? button.dataset.offers.split(" ") : [] });
       if (button.dataset.situation) item.situation = button.dataset.situation;
       a.plan.push(item);
     } else if (what === "drop") {
-      a.plan.push({ id: newId(), criterion, action: "", owner: "", due: "", status: "dropped", offers: [] });
+      a.plan.push(newItem(criterion, "dropped"));
     } else if (what === "restore" || what === "remove") {
       a.plan = a.plan.filter((item) => item.id !== id);
     } else if (what === "add") {
-      const item = { id: newId(), criterion: null, action: "", owner: "", due: "", status: "todo", offers: [] };
+      const item = newItem(null, "todo");
       a.plan.push(item);
       this.focusNext = item.id;
     }
     this.onChange();
   }
 
+  /** @param {Event} event @param {boolean} structural a choice (not typing): draw and score again */
   onEdit(event, structural) {
-    const name = event.target.name || "";
+    const input = /** @type {HTMLInputElement} */ (event.target);
+    const name = input.name || "";
     const [field, key] = name.split(/:(.*)/s);
     const a = this.getAssessment();
     if (field === "target" || field === "importance") {
-      const value = Number(event.target.value);
+      const value = Number(input.value);
       const map = field === "target" ? (a.targets = a.targets || {}) : (a.importance = a.importance || {});
       map[key] = value;
       this.onChange();
@@ -197,19 +248,19 @@ export class PlanEditor {
     }
     const item = (a.plan || []).find((i) => i.id === key);
     if (!item) return;
-    if (field === "action" || field === "owner") item[field] = event.target.value;
-    else if (field === "due") item.due = event.target.value;
+    if (field === "action" || field === "owner") item[field] = input.value;
+    else if (field === "due") item.due = input.value;
     else if (field === "status") {
-      item.status = event.target.value;
+      item.status = input.value;
       if (item.status === "done" && !item.done_on) item.done_on = new Date().toISOString().slice(0, 10);
     } else if (field === "offer") {
       const set = new Set(item.offers || []);
-      if (event.target.checked) set.add(event.target.value); else set.delete(event.target.value);
+      if (input.checked) set.add(input.value); else set.delete(input.value);
       item.offers = [...set];
-    } else if (field === "add-offer" && event.target.value) {
-      item.offers = [...new Set([...(item.offers || []), event.target.value])];
+    } else if (field === "add-offer" && input.value) {
+      item.offers = [...new Set([...(item.offers || []), input.value])];
     } else return;
     // Typing only saves; choices (status, month, offers) also re-render and re-score.
-    if (structural && !event.target.matches("textarea, input[type=text]")) this.onChange(); else this.onSave();
+    if (structural && !input.matches("textarea, input[type=text]")) this.onChange(); else this.onSave();
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The user's assessments in this browser's localStorage. Every failure is reported to the
 // caller (private mode, storage disabled, quota full); nothing fails silently, and a full
 // storage still lets the user read, switch and export what is stored.
@@ -11,6 +12,26 @@
 
 import { frDate } from "./util.js";
 
+/** One answer to a criterion: a level 1–4, "na" (non concerné, justified) or "dk" (je ne sais pas).
+ * @typedef {{ value: number | "na" | "dk" | null, comment?: string, justification?: string }} Answer */
+/** An action of the plan (py/cap/formats.py checks it; see the file's JSON Schema).
+ * @typedef {{ id: string, criterion: string | null, action: string, owner?: string, due?: string,
+ *   status?: string, offers?: string[], situation?: string, done_on?: string }} PlanItem */
+/** An assessment file, "cap-evaluation" (py/cap/formats.py; blank: `formats.new_assessment`). Fields
+ *  the page adds: `exported` (when last exported), `session` (an invited participant), `previous`
+ *  (a campaign's last year), `review` (criteria to look at again after a referential update).
+ * @typedef {{ id: string, format?: string, format_version?: number, kind?: string, created?: string, updated?: string,
+ *   questionnaire?: { id?: string, version?: string },
+ *   structure: { name?: string, types?: string[], activities?: string[], type?: string },
+ *   respondent: { name?: string, role?: string | null }, answers: Record<string, Answer>,
+ *   targets: Record<string, number>, importance: Record<string, number>, indicators: Record<string, number>,
+ *   plan: PlanItem[], review?: Record<string, string>, previous?: any, session?: { id: string, name?: string },
+ *   exported?: string, title?: string, unknown_answers?: object }} Assessment */
+/** A line of the list of stored assessments (never in the file).
+ * @typedef {{ id: string, name?: string, title?: string, updated?: string, kind?: string, role?: string,
+ *   step?: string, exported?: string }} IndexItem */
+/** @typedef {Record<string, number>} Stamps when each field last changed (ms), by path */
+
 // Every key this site writes is declared here (one owner): the pages read and write through Store.
 const PREFIX = "cap-en-ligne:";
 const INDEX = `${PREFIX}index`;
@@ -19,7 +40,9 @@ export const SESSION_KEY = `${PREFIX}session`; // the synthesis page's meeting
 export const EASY_READ_KEY = `${PREFIX}easy-read`; // « Version simplifiée » chosen ("1")
 export const NETWORK_KEY = `${PREFIX}reseau`; // the network file loaded on the results step
 const SYNC = "_sync";
+/** @param {string} id */
 export const assessmentKey = (id) => `${PREFIX}a:${id}`;
+/** @param {string} id */
 const asideKey = (id) => `${PREFIX}aside:${id}`;
 
 const MESSAGES = {
@@ -33,6 +56,7 @@ const MESSAGES = {
 };
 
 export class StorageError extends Error {
+  /** @param {"disabled" | "full" | "corrupt"} kind @param {unknown} [cause] */
   constructor(kind, cause) {
     super(MESSAGES[kind] || MESSAGES.disabled);
     this.kind = kind;
@@ -40,10 +64,12 @@ export class StorageError extends Error {
   }
 }
 
+/** @param {any} err */
 const isQuota = (err) => err?.name === "QuotaExceededError" || err?.name === "NS_ERROR_DOM_QUOTA_REACHED"
   || err?.code === 22 || err?.code === 1014;
 
-/** localStorage and its state: "ok", "full" (readable, no room to write) or "disabled". */
+/** localStorage and its state: "ok", "full" (readable, no room to write) or "disabled".
+ * @returns {{ ls: Storage | null, status: "ok" | "full" | "disabled" }} */
 function backend() {
   let ls;
   try {
@@ -67,9 +93,12 @@ function backend() {
 const MAPS = ["targets", "importance", "indicators", "structure", "respondent"];
 const UNITS = ["plan", "unknown_answers", "participants", "stats"];
 
-/** The assessment's fields as path → JSON text; a path is a JSON array such as ["answers", id, "comment"]. */
+/** The assessment's fields as path → JSON text; a path is a JSON array such as ["answers", id, "comment"].
+ * @param {Assessment} a
+ * @returns {Map<string, string>} */
 export function flatten(a) {
   const out = new Map();
+  /** @param {string[]} path @param {unknown} value */
   const put = (path, value) => { if (value !== undefined) out.set(JSON.stringify(path), JSON.stringify(value)); };
   for (const [cid, answer] of Object.entries(a?.answers || {})) {
     if (answer && typeof answer === "object") for (const [field, v] of Object.entries(answer)) put(["answers", cid, field], v);
@@ -82,6 +111,7 @@ export function flatten(a) {
   return out;
 }
 
+/** @param {object} meta @param {Map<string, string>} fields @returns {Assessment} */
 function unflatten(meta, fields) {
   const a = { ...meta, answers: {} };
   for (const group of MAPS) a[group] = {};
@@ -97,7 +127,9 @@ function unflatten(meta, fields) {
   return a;
 }
 
-/** Record the time of every field that differs between `a` and `base` (an earlier `flatten`). */
+/** Record the time of every field that differs between `a` and `base` (an earlier `flatten`).
+ * @param {Assessment} a @param {Map<string, string>} base @param {Stamps} stamps @param {number} [time]
+ * @returns {Map<string, string>} the fields of `a` */
 export function stampChanges(a, base, stamps, time = Date.now()) {
   const fields = flatten(a);
   for (const path of new Set([...fields.keys(), ...base.keys()])) {
@@ -106,11 +138,14 @@ export function stampChanges(a, base, stamps, time = Date.now()) {
   return fields;
 }
 
-/** Merge two versions of one assessment: per field, the later change wins (a removal too). */
+/** Merge two versions of one assessment: per field, the later change wins (a removal too).
+ * @param {Assessment} local @param {Stamps} localStamps @param {Assessment} other @param {Stamps} otherStamps
+ * @returns {{ assessment: Assessment, stamps: Stamps, changed: string[] }} `changed`: the paths that differ from `local` */
 export function mergeVersions(local, localStamps, other, otherStamps) {
   const mine = flatten(local);
   const theirs = flatten(other);
   const fields = new Map();
+  /** @type {Stamps} */
   const stamps = {};
   const changed = [];
   const paths = new Set([...mine.keys(), ...theirs.keys(), ...Object.keys(localStamps), ...Object.keys(otherStamps)]);
@@ -128,17 +163,19 @@ export function mergeVersions(local, localStamps, other, otherStamps) {
 
 // -- shape ------------------------------------------------------------------------------------------
 
+/** @param {unknown} v @returns {v is Record<string, any>} */
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Repair the containers of a stored assessment (a hand-edited or damaged entry) so that the
- *  page can work on it; the engine checks everything else when it scores or exports. */
+ *  page can work on it; the engine checks everything else when it scores or exports.
+ * @param {Record<string, any>} a @returns {Assessment} */
 function repairShape(a) {
   for (const key of ["answers", "targets", "importance", "indicators", "structure", "respondent"]) {
     if (!isObject(a[key])) a[key] = {};
   }
   for (const [cid, answer] of Object.entries(a.answers)) if (!isObject(answer)) delete a.answers[cid];
   if (!Array.isArray(a.plan)) a.plan = [];
-  return a;
+  return /** @type {Assessment} */ (a);
 }
 
 // -- the store --------------------------------------------------------------------------------------
@@ -146,17 +183,25 @@ function repairShape(a) {
 export class Store {
   constructor() {
     const { ls, status } = backend();
+    /** @type {Storage | null} */
     this.ls = ls;
-    this.status = status; // "ok" | "full" | "disabled"
-    this.memory = new Map(); // used when storage is disabled, so the page still works
+    /** @type {"ok" | "full" | "disabled"} */
+    this.status = status;
+    /** @type {Map<string, string>} used when storage is disabled, so the page still works */
+    this.memory = new Map();
   }
 
   get persistent() { return this.ls !== null; }
 
+  /** Whether a key is one of this site's (every key starts with the same prefix). @param {string} name */
+  owns(name) { return name.startsWith(PREFIX); }
+
+  /** @param {string} name @returns {string | null} */
   read(name) {
     return this.ls ? this.ls.getItem(name) : (this.memory.get(name) ?? null);
   }
 
+  /** @param {string} name @param {string} value */
   write(name, value) {
     if (!this.ls) { this.memory.set(name, value); return; }
     try {
@@ -168,16 +213,19 @@ export class Store {
     }
   }
 
+  /** @param {string} name */
   remove(name) {
     if (this.ls) this.ls.removeItem(name); else this.memory.delete(name);
   }
 
-  /** A preference (a key above): its text, or "" when unset or unreadable. Never throws. */
+  /** A preference (a key above): its text, or "" when unset or unreadable. Never throws.
+   * @param {string} key @returns {string} */
   preference(key) {
     try { return this.read(key) || ""; } catch { return ""; }
   }
 
-  /** Set (or, with "", remove) a preference; false when it could not be kept (storage full or off). */
+  /** Set (or, with "", remove) a preference; false when it could not be kept (storage full or off).
+   * @param {string} key @param {string} value @returns {boolean} */
   setPreference(key, value) {
     try {
       if (value) this.write(key, value); else this.remove(key);
@@ -187,7 +235,8 @@ export class Store {
     }
   }
 
-  /** The stored assessments, the latest change first, each with the `label` the lists show. */
+  /** The stored assessments, the latest change first, each with the `label` the lists show.
+   * @returns {(IndexItem & { label: string })[]} */
   list() {
     return this.index()
       .sort((x, y) => String(y.updated).localeCompare(String(x.updated)))
@@ -197,6 +246,7 @@ export class Store {
       });
   }
 
+  /** The list of stored assessments, as stored (unsorted). @returns {IndexItem[]} */
   index() {
     try {
       const list = JSON.parse(this.read(INDEX) || "[]");
@@ -207,7 +257,9 @@ export class Store {
   }
 
   /** The stored assessment and its change times, or null. A damaged entry is set aside (kept
-   *  under another key, out of the list) and reported as "corrupt". */
+   *  under another key, out of the list) and reported as "corrupt".
+   * @param {string} id
+   * @returns {{ assessment: Assessment, stamps: Stamps, text: string } | null} */
   loadRecord(id) {
     const text = this.read(assessmentKey(id));
     if (!text) return null;
@@ -228,10 +280,12 @@ export class Store {
     return { assessment: repairShape(data), stamps, text };
   }
 
+  /** The stored assessment (without its change times), or null. @param {string} id */
   load(id) {
     return this.loadRecord(id)?.assessment ?? null;
   }
 
+  /** @param {string} id @param {string} text */
   setAside(id, text) {
     try {
       this.write(asideKey(id), text);
@@ -242,7 +296,9 @@ export class Store {
     }
   }
 
-  /** Write an assessment (with its change times) and its line in the list; returns the text written. */
+  /** Write an assessment (with its change times) and its line in the list; returns the text written.
+   * @param {Assessment} assessment @param {Partial<IndexItem>} [extra] @param {Stamps | null} [stamps]
+   * @returns {string} */
   save(assessment, extra = {}, stamps = null) {
     if (!stamps) {
       // A writer that does not track its changes (the synthesis page saving the consolidated
@@ -266,15 +322,18 @@ export class Store {
     return text;
   }
 
+  /** The assessment's line in the list, or null. @param {string} id @returns {IndexItem | null} */
   meta(id) {
     return this.index().find((item) => item.id === id) || null;
   }
 
+  /** @param {string} id @param {Partial<IndexItem>} extra */
   setMeta(id, extra) {
     const list = this.index().map((item) => (item.id === id ? { ...item, ...extra } : item));
     this.write(INDEX, JSON.stringify(list));
   }
 
+  /** @param {string} id */
   delete(id) {
     this.remove(assessmentKey(id));
     this.write(INDEX, JSON.stringify(this.index().filter((item) => item.id !== id)));
@@ -282,11 +341,13 @@ export class Store {
 
   get current() { return this.read(CURRENT); }
 
+  /** @param {string} id */
   set current(id) {
     if (this.read(CURRENT) !== id) this.write(CURRENT, id);
   }
 
-  /** Every key of ours and its text: what "Effacer mes données" removes, kept for an undo. */
+  /** Every key of ours and its text: what "Effacer mes données" removes, kept for an undo.
+   * @returns {Map<string, string>} */
   snapshot() {
     if (!this.ls) return new Map(this.memory);
     const out = new Map();
@@ -303,7 +364,7 @@ export class Store {
     names.forEach((name) => this.ls.removeItem(name));
   }
 
-  /** Put back a snapshot taken before `clearAll`. */
+  /** Put back a snapshot taken before `clearAll`. @param {Map<string, string>} snapshot */
   restore(snapshot) {
     for (const [name, value] of snapshot) this.write(name, value);
   }

@@ -1,9 +1,11 @@
+// @ts-check
 // Registers the service worker (offline use after one visit) and announces a new version.
 // On the assessment page it waits until the calculation engine has started, so that the
 // background download never slows down the first score.
-const script = document.currentScript;
+const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
 const root = new URL("../../", script ? script.src : document.baseURI);
 
+/** @param {ServiceWorkerRegistration} registration */
 function announce(registration) {
   if (document.querySelector(".cap-update")) return;
   const box = document.createElement("div");
@@ -46,6 +48,8 @@ async function register() {
   }
 }
 
+/** Run `done` once the engine has answered (ready or failed).
+ * @param {HTMLElement} app @param {() => void} done */
 function whenEngineSettled(app, done) {
   if (app.dataset.state !== "loading") { done(); return; }
   const observer = new MutationObserver(() => {

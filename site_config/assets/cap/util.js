@@ -1,21 +1,34 @@
+// @ts-check
 // Small helpers shared by the pages' scripts (app.js, plan.js, synthese.js, evolution.js):
 // DOM building with textContent only, ids and dates, files in and out, printing, engine state.
 
 export const READ_LIMIT = 2_000_001; // the engine refuses above 2 MB; never read more than that
 
+/**
+ * A DOM element: attributes (`class`, `text` as textContent, `value`/`checked`/`selected` as
+ * properties; null, undefined and false are left out) and children (text is never parsed as HTML).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string | number | boolean | null | undefined>} [attrs]
+ * @param {...(Node | string | number | null | undefined | false)} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else if (name === "value" || name === "checked" || name === "selected") node[name] = value;
+    if (name === "class") node.className = String(value);
+    else if (name === "text") node.textContent = String(value);
+    else if (name === "value" || name === "checked" || name === "selected") /** @type {any} */ (node)[name] = value;
     else node.setAttribute(name, value === true ? "" : String(value));
   }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  for (const child of children) {
+    if (child !== null && child !== undefined && child !== false) node.append(typeof child === "number" ? String(child) : child);
+  }
   return node;
 }
 
+/** A random id (RFC 4122 version 4). */
 export function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
@@ -24,8 +37,11 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** The time now, ISO 8601 to the second, UTC (as the engine writes dates). */
 export const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
+/** A date in French (dd/mm/yyyy, with the time when asked); a text that is no date, cut to 10 characters.
+ * @param {string | undefined | null} iso @param {boolean} [withTime] */
 export function frDate(iso, withTime = false) {
   if (!iso) return "";
   const d = new Date(iso);
@@ -34,17 +50,24 @@ export function frDate(iso, withTime = false) {
     : d.toLocaleDateString("fr-FR");
 }
 
+/** A file-name part: ASCII letters, digits and dashes, 40 at most; `fallback` when nothing is left.
+ * @param {string | null | undefined} text @param {string} fallback */
 export function slug(text, fallback) {
   return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^A-Za-z0-9]+/g, "-")
     .replace(/^-|-$/g, "").toLowerCase().slice(0, 40) || fallback;
 }
 
 /** The alert box of a page: messages stay until closed; a message already shown is not stacked
- *  again (a failing save repeated on every keystroke shows one alert, brought back into view). */
+ *  again (a failing save repeated on every keystroke shows one alert, brought back into view).
+ * @param {HTMLElement} box */
 export function alertBox(box) {
+  /** @param {Element} p */
+  const messageOf = (p) => /** @type {HTMLElement} */ (p).dataset.message;
   return {
+    /** Show `message` (level "error", "warning" or "success"); returns its paragraph.
+     * @param {string} message @param {string} [level] @returns {HTMLElement} */
     show(message, level = "error") {
-      const same = Array.from(box.children).find((p) => p.dataset.message === message);
+      const same = /** @type {HTMLElement | undefined} */ (Array.from(box.children).find((p) => messageOf(p) === message));
       if (same) { box.append(same); return same; }
       const p = el("p", { class: `cap-alert cap-alert-${level}`, "data-message": message }, message, " ");
       const close = el("button", { type: "button", class: "cap-alert-close", text: "Fermer" });
@@ -53,23 +76,26 @@ export function alertBox(box) {
       box.append(p);
       return p;
     },
-    /** Remove the alert showing `message`, if any. */
+    /** Remove the alert showing `message`, if any. @param {string} message */
     drop(message) {
-      Array.from(box.children).forEach((p) => { if (p.dataset.message === message) p.remove(); });
+      Array.from(box.children).forEach((p) => { if (messageOf(p) === message) p.remove(); });
     },
     clear() { box.replaceChildren(); },
   };
 }
 
 /** Why a whole engine call failed, in French: the engine's own message when it gave one, never a
- *  technical one ("engine", "internal" or no code). */
+ *  technical one ("engine", "internal" or no code).
+ * @param {any} err */
 export function engineTrouble(err) {
   const technical = !err?.code || err.code === "engine" || err.code === "internal";
   if (technical) return "le moteur de calcul a rencontré un problème";
   return String(err.message).replace(/\.$/, "");
 }
 
-/** An alert with a "Réessayer" button; it replaces `previous` (the page's last such alert). */
+/** An alert with a "Réessayer" button; it replaces `previous` (the page's last such alert).
+ * @param {ReturnType<typeof alertBox>} alerts @param {HTMLElement | null | undefined} previous @param {string} text
+ * @param {() => void} onRetry @returns {HTMLElement} */
 export function showRetry(alerts, previous, text, onRetry) {
   previous?.remove();
   const p = alerts.show(text);
@@ -79,7 +105,9 @@ export function showRetry(alerts, previous, text, onRetry) {
   return p;
 }
 
-/** Read picked or dropped files as text, each at most READ_LIMIT bytes. */
+/** Read picked or dropped files as text, each at most READ_LIMIT bytes.
+ * @param {Iterable<File> | ArrayLike<File> | null | undefined} fileList
+ * @returns {Promise<{ name: string, text?: string, error?: string }[]>} */
 async function readFiles(fileList) {
   const out = [];
   for (const file of Array.from(fileList || [])) {
@@ -93,7 +121,9 @@ async function readFiles(fileList) {
 }
 
 /** Read picked or dropped files into `files` (a page's list of {name, text, ...extra}), each under
- *  a name of its own; a file that cannot be read is reported in `alerts` and left out. */
+ *  a name of its own; a file that cannot be read is reported in `alerts` and left out.
+ * @param {Iterable<File> | ArrayLike<File> | null | undefined} fileList
+ * @param {{ name: string, text?: string }[]} files @param {ReturnType<typeof alertBox>} alerts @param {object} [extra] */
 export async function addReadFiles(fileList, files, alerts, extra = {}) {
   const taken = new Set(files.map((f) => f.name));
   for (const f of await readFiles(fileList)) {
@@ -104,7 +134,8 @@ export async function addReadFiles(fileList, files, alerts, extra = {}) {
   }
 }
 
-/** A file name not yet in `taken`: participants' exports often share the same name. */
+/** A file name not yet in `taken`: participants' exports often share the same name.
+ * @param {string} name @param {Set<string>} taken @returns {string} */
 export function uniqueName(name, taken) {
   if (!taken.has(name)) return name;
   for (let n = 2; ; n += 1) {
@@ -113,6 +144,8 @@ export function uniqueName(name, taken) {
   }
 }
 
+/** Make the browser download `text` (or bytes) as `filename`.
+ * @param {string} filename @param {BlobPart} text @param {string} [type] */
 export function download(filename, text, type = "application/json") {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const link = el("a", { href: url, download: filename });
@@ -122,25 +155,30 @@ export function download(filename, text, type = "application/json") {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-/** Give each cell its column's header as `data-label`, so that narrow screens can stack the rows. */
+/** Give each cell its column's header as `data-label`, so that narrow screens can stack the rows.
+ * @param {Element} table */
 export function labelCells(table) {
   const heads = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
   for (const row of table.querySelectorAll("tbody tr")) {
     Array.from(row.children).forEach((cell, i) => {
-      if (cell.tagName === "TD" && heads[i] && !cell.querySelector("button")) cell.dataset.label = heads[i];
+      if (cell.tagName === "TD" && heads[i] && !cell.querySelector("button")) /** @type {HTMLElement} */ (cell).dataset.label = heads[i];
     });
   }
 }
 
-/** Print an engine-made standalone document through a hidden iframe, as the Évaluer page does. */
+/** Print an engine-made standalone document through a hidden iframe, as the Évaluer page does.
+ * @param {HTMLElement} frame the page's `<iframe>` @param {string} html */
 export function printHtml(frame, html) {
-  frame.hidden = false;
-  frame.addEventListener("load", () => frame.contentWindow.print(), { once: true });
-  frame.srcdoc = html;
+  const iframe = /** @type {HTMLIFrameElement} */ (frame);
+  iframe.hidden = false;
+  iframe.addEventListener("load", () => iframe.contentWindow.print(), { once: true });
+  iframe.srcdoc = html;
 }
 
-/** Files dropped on the zone go to `onFiles`; a file dropped elsewhere does not replace the page. */
+/** Files dropped on the zone go to `onFiles`; a file dropped elsewhere does not replace the page.
+ * @param {HTMLElement} zone @param {(files: FileList) => void} onFiles */
 export function setupDrop(zone, onFiles) {
+  /** @param {DragEvent} event */
   const hasFiles = (event) => Array.from(event.dataTransfer?.types || []).includes("Files");
   zone.addEventListener("dragover", (event) => {
     if (!hasFiles(event)) return;
@@ -159,10 +197,12 @@ export function setupDrop(zone, onFiles) {
   window.addEventListener("drop", (event) => { if (hasFiles(event)) event.preventDefault(); });
 }
 
-/** Checkboxes for the assessments saved on this device (Store index), filtered. */
+/** Checkboxes for the assessments saved on this device (Store index, the latest first), filtered.
+ * @param {HTMLElement} container
+ * @param {import("./storage.js").Store} store
+ * @param {{ filter?: (item: import("./storage.js").IndexItem) => boolean, roleLabel?: (role: string) => string }} [options] */
 export function renderSaved(container, store, { filter = () => true, roleLabel = (r) => r } = {}) {
-  const items = store.index().filter(filter)
-    .sort((x, y) => String(y.updated).localeCompare(String(x.updated)));
+  const items = store.list().filter(filter);
   if (!items.length) {
     container.replaceChildren(el("p", { class: "cap-hint", text: "Aucune évaluation enregistrée sur cet appareil." }));
     return;
@@ -178,7 +218,9 @@ export function renderSaved(container, store, { filter = () => true, roleLabel =
 }
 
 /** Show the engine's state on a page: ready, restarting after a stop, or failed. `onReady` runs
- *  each time the engine becomes ready (again after a restart, so that the page's work resumes). */
+ *  each time the engine becomes ready (again after a restart, so that the page's work resumes).
+ * @param {HTMLElement} root @param {import("./engine.js").Engine} engine @param {() => void} onReady
+ * @param {ReturnType<typeof alertBox>} alerts @param {string} [what] a sentence on what is kept */
 export function engineStatus(root, engine, onReady, alerts, what) {
   const status = root.querySelector("[data-engine-status]");
   const slow = setTimeout(() => {
