@@ -332,11 +332,25 @@ def test_files_set_aside_or_flagged_are_explained_and_saved_ones_can_be_added(pa
     assert page.locator("#syn-map").is_hidden()
 
 
-def test_meeting_mode_buttons_and_focus(page, server, tmp_path) -> None:
-    """Everything the keys do, buttons do too; focus goes back where it was when the meeting ends."""
+@pytest.fixture(scope="module")
+def merged(browser, server, tmp_path_factory):
+    """One started page with the six files merged, shared by the checks below (axe needs CSP bypassed to be
+    injected; the first test runs the same page, meeting mode included, under the site's CSP)."""
+    from tests.e2e.conftest import new_page
+
+    page = new_page(browser, server, bypass_csp=True, viewport={"width": 1280, "height": 900})
     open_synthese(page, server)
-    page.set_input_files('[data-action="add-files"]', [str(p) for p in write_files(tmp_path)[:3]])
+    page.set_input_files('[data-action="add-files"]', [str(p) for p in write_files(tmp_path_factory.mktemp("six"))])
     wait_merged(page)
+    yield page
+    watch = page.watch
+    page.context.close()
+    assert watch.foreign == [] and watch.errors == [], (watch.foreign, watch.errors)
+
+
+def test_meeting_mode_buttons_and_focus(merged) -> None:
+    """Everything the keys do, buttons do too; focus goes back where it was when the meeting ends."""
+    page = merged
     button = page.locator('#s-ID-PROJ-02 [data-discuss]')
     button.click()
     dialog = page.locator("dialog[data-meeting]")
@@ -363,13 +377,9 @@ def axe(page) -> list[dict]:
           .map(v => ({ id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })); }""")
 
 
-def test_merged_page_and_meeting_mode_are_accessible_and_fit_a_phone(browser, server, tmp_path) -> None:
-    from tests.e2e.conftest import new_page
-
-    page = new_page(browser, server, bypass_csp=True, viewport={"width": 1280, "height": 900})
-    open_synthese(page, server)
-    page.set_input_files('[data-action="add-files"]', [str(p) for p in write_files(tmp_path)])
-    wait_merged(page)
+def test_merged_page_and_meeting_mode_are_accessible_and_fit_a_phone(merged) -> None:
+    page = merged
+    wait_merged(page)  # the decisions of the test before are merged
     page.select_option("[data-anon-source]", "current")
     page.click('[data-action="anon-preview"]')
     page.wait_for_selector("[data-anon-box]:not([hidden])")
@@ -380,4 +390,4 @@ def test_merged_page_and_meeting_mode_are_accessible_and_fit_a_phone(browser, se
     page.keyboard.press("Escape")
     page.set_viewport_size({"width": 360, "height": 740})
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
-    page.context.close()
+    page.set_viewport_size({"width": 1280, "height": 900})
