@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 
+from cap.html import esc as e
+from cap.html import raw_block as _compact
 from cap.model import Criterion, Questionnaire
-from cap.report import esc as e
 from site_config.form import profile_checks
 
 # Regions of France (mainland and overseas), for the optional region of the anonymised export:
@@ -141,11 +142,6 @@ def _meeting(q: Questionnaire) -> str:
 <p class="cap-hint cap-meet-keys" id="syn-meet-keys">Clavier : <kbd>1</kbd> à <kbd>4</kbd> niveau retenu, <kbd>N</kbd> non concerné, <kbd>?</kbd> je ne sais pas, <kbd>Suppr</kbd> revenir à la proposition, <kbd>R</kbd> écrire la raison (<kbd>Échap</kbd> pour en sortir), <kbd>Entrée</kbd> ou <kbd>→</kbd> critère suivant, <kbd>←</kbd> précédent, <kbd>Échap</kbd> quitter.</p>
 <p class="cap-sr" aria-live="polite" data-meet-live></p>
 </dialog>"""
-
-
-def _compact(html: str) -> str:
-    """No blank line inside the block, so that Markdown keeps it as one raw HTML block."""
-    return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
 
 
 def synthese_html(q: Questionnaire, base: str) -> str:

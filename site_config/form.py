@@ -6,7 +6,7 @@ criteria are shipped in a `<template>` that app.js puts in the page the first ti
 opened, so the page holds the few elements of the step on screen, not every criterion.
 
 The form works before Python is ready: app.js saves answers as they are typed; scores come
-from the worker. Test hooks (DESIGN.md): radios named by criterion id, `structure-type`
+from the worker. Test hooks (ARCHITECTURE.md, « Contracts »): radios named by criterion id, `structure-type`
 checkboxes, `[data-goto]`, `#cap-app[data-step]`, `[data-state]`, `[data-score]`, `[data-action]`.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 
 from cap.formats import new_assessment
+from cap.html import esc as e
 from cap.model import Criterion, Labelled, Questionnaire
-from cap.report import esc as e
 
 # Drawn by CSS when its radio is checked or focused (sibling selectors: `:has()` on 500 labels
 # made every change restyle the whole page).
@@ -94,7 +94,7 @@ def _indicators(q: Questionnaire) -> str:
     return "".join(rows)
 
 
-TYPE_ATTR, ACTIVITY_ATTR = 'name="structure-type"', 'name="structure-activity"'  # test hooks (DESIGN.md)
+TYPE_ATTR, ACTIVITY_ATTR = 'name="structure-type"', 'name="structure-activity"'  # test hooks (ARCHITECTURE.md)
 
 
 def profile_checks(attribute: str, items: tuple[Labelled, ...]) -> str:

@@ -2,7 +2,8 @@
 
 - on_config: load + validate `questionnaire/` through the engine (a bad questionnaire fails the
   build with the validator's message: file, id, field).
-- on_page_markdown: replace `<!-- cap:NAME ARG -->` markers; an unknown marker fails the build.
+- on_page_markdown: replace `<!-- cap:NAME ARG -->` markers through `pages.RENDERERS` (every marker
+  is registered there); an unknown marker fails the build.
 - on_post_page: French typography of the page's text nodes (`cap.typo.fr_html`: narrow no-break
   spaces, curly apostrophes; code, scripts, styles and attributes untouched), then a
   Content-Security-Policy meta tag first in <head>, with the hashes of the page's inline scripts
@@ -38,7 +39,7 @@ from cap.load import (  # noqa: E402
     read_sources,
 )
 from cap.typo import fr_html  # noqa: E402
-from site_config import example, form, pages, wheel  # noqa: E402
+from site_config import example, pages, wheel  # noqa: E402
 
 MARKER = re.compile(r"<!--\s*cap:([a-z-]+)(?:\s+([A-Za-z0-9_-]+))?\s*-->")
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
@@ -67,17 +68,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     ctx = pages.Context(_state["q"], page.file.src_uri, _base(page.file.src_uri))
 
     def replace(match: re.Match[str]) -> str:
-        name, arg = match.group(1), match.group(2) or ""
-        if name == "form":
-            return form.form_html(ctx.q, ctx.base)
-        if name in ("synthese", "evolution"):
-            from site_config import collective  # the collective pages' static HTML
-            return getattr(collective, f"{name}_html")(ctx.q, ctx.base)
-        if name == "reseau":
-            from site_config import reseau  # the Réseau page's static HTML
-            return reseau.reseau_html(ctx.q, ctx.base)
         try:
-            return pages.render(name, arg, ctx)
+            return pages.render(match.group(1), match.group(2) or "", ctx)
         except pages.MarkerError as exc:
             raise PluginError(str(exc)) from exc
 

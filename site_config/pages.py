@@ -1,7 +1,9 @@
-"""Markdown/HTML generated from the questionnaire for the method pages (build time only).
+"""Markdown/HTML generated from the questionnaire for the site's pages (build time only).
 
-Each marker `<!-- cap:NAME [ARG] -->` in a page is replaced by `render(name, arg, ctx)`;
-an unknown marker raises, so a typo fails the build instead of printing a raw comment.
+Each marker `<!-- cap:NAME [ARG] -->` in a page is replaced by `render(name, arg, ctx)`: every
+marker is registered in `RENDERERS` (the method pages' renderers here, the application pages'
+static HTML from form.py, collective.py and reseau.py); an unknown marker raises, so a typo fails
+the build instead of printing a raw comment.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cap import fmt
+from cap.html import esc as e
 from cap.model import Criterion, Questionnaire
-from cap.report import esc as e
 from cap.score import score
+from site_config import collective, form, reseau
 
 PILLAR_PAGES = {"ID": "piliers/identite.md", "SR": "piliers/services.md", "SU": "piliers/supports.md",
                 "AC": "piliers/amelioration.md"}
@@ -268,7 +271,14 @@ def version_md(ctx: Context, _: str) -> str:
     return f"{e(ctx.q.version)}"
 
 
+def _app_page(build: Callable[[Questionnaire, str], str]) -> Callable[[Context, str], str]:
+    """An application page's static HTML (it takes the questionnaire and the path to the site root)."""
+    return lambda ctx, _: build(ctx.q, ctx.base)
+
+
 RENDERERS: dict[str, Callable[[Context, str], str]] = {
+    "form": _app_page(form.form_html), "synthese": _app_page(collective.synthese_html),
+    "evolution": _app_page(collective.evolution_html), "reseau": _app_page(reseau.reseau_html),
     "pillar": pillar_md, "pillars-summary": pillars_summary, "scale": scale_md, "worked-example": worked_example,
     "indicators": indicators_md, "offers": offers_md, "structure-types": structure_types_md, "grid": grid_md,
     "version": version_md, "references": references_md,

@@ -16,10 +16,10 @@ on every control.
 from __future__ import annotations
 
 from cap.aggregate import MIN_GROUP
+from cap.html import esc as e
+from cap.html import raw_block as _compact
 from cap.model import Questionnaire
 from cap.network import NET_CSS
-from cap.report import esc as e
-from site_config.collective import _compact
 
 
 def _select(key: str, label: str) -> str:

@@ -1,4 +1,4 @@
-"""Merge several participants' assessments into one (rule 8 of DESIGN.md)."""
+"""Merge several participants' assessments into one (the consolidation rule: README.md, « Scoring rule »)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ from . import fmt
 from .campaign import FINAL_LABELS, final_plans
 from .compare import compare
 from .consolidate import structure_names
+from .html import esc, page
 from .model import Questionnaire
-from .report import _page, esc
 from .score import score
 
 # One style per line: colour, dash pattern and marker shape, so that no line is told by colour alone.
@@ -430,4 +430,4 @@ def evolution_page(q: Questionnaire, assessments: list[dict[str, Any]], result: 
     head = (f'<h1>Évolution dans le temps</h1><p class="sub">{esc(name)} · questionnaire {esc(q.title)}, '
             f'version {esc(q.version)}</p>')
     body = _body(q, result, "evo-print").replace("<details ", "<details open ")
-    return _page(f"Évolution — {name}", f"<style>{EXTRA_CSS}</style>{head}{body}")
+    return page(f"Évolution — {name}", f"<style>{EXTRA_CSS}</style>{head}{body}")

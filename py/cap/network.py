@@ -9,9 +9,9 @@ from typing import Any
 
 from . import fmt
 from .aggregate import MIN_GROUP, SIZE_LABELS
+from .html import esc, page
 from .model import Questionnaire
 from .plan import safe_cell
-from .report import _page, esc
 
 # The range bars, for the page (injected by the build, so one copy) and the printed document.
 NET_CSS = """
@@ -238,7 +238,7 @@ def network_page(q: Questionnaire, result: dict[str, Any], own: dict[str, Any] |
     head = (f'<h1>Résultats consolidés du réseau</h1><p>{result["total"] if "total" in result else result["count"]} '
             f'évaluations lues, questionnaire {esc(q.id)} version {esc(q.version)}{dated}. Les groupes de moins de '
             f'{result.get("min_group", MIN_GROUP)} structures ne sont pas chiffrés.</p>')
-    return _page("Résultats consolidés du réseau", f"<style>{NET_CSS}</style>" + head + view_html(q, result, own))
+    return page("Résultats consolidés du réseau", f"<style>{NET_CSS}</style>" + head + view_html(q, result, own))
 
 
 def view_csv(q: Questionnaire, result: dict[str, Any], own: dict[str, Any] | None = None) -> str:

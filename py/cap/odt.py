@@ -47,7 +47,7 @@ NS = {
 _XMLNS = " ".join(f'xmlns:{k}="{v}"' for k, v in NS.items())
 _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
-# Colours of the printed plan (report.PRINT_CSS).
+# Colours of the printed plan (html.PRINT_CSS).
 BLUE, GREY, LINE, HEAD_BG, ROW_BG, PARTIAL = "#0b3d62", "#444444", "#8a8a8a", "#e8eef4", "#f1f4f7", "#8a3b00"
 
 

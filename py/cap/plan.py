@@ -1,4 +1,4 @@
-"""Plan suggestions from the gaps (rule 7 of DESIGN.md), and the plan the structure keeps.
+"""Plan suggestions from the gaps (the plan rule: README.md, « Scoring rule »), and the plan the structure keeps.
 
 A suggestion's `action` is the criterion's action in verbs for the target level (`Criterion.action`;
 the next level's descriptor while none is written); its `situation` ("situation visée") is the

@@ -6,18 +6,13 @@ text alternative and a table beside them.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from . import fmt
+from .html import esc, page, raw_number
 from .model import Questionnaire
 from .plan import STATUS_LABELS, situation_of, suggestions
 from .score import indicator_values, score, strengths
-
-
-def esc(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
-
 
 # -- charts -----------------------------------------------------------------------------------
 
@@ -53,23 +48,19 @@ def scores_table(q: Questionnaire, s: dict[str, Any]) -> str:
         flag = ' <strong class="cap-partial">résultat partiel</strong>' if ps["partial"] else ""
         rows.append(
             f'<tr class="pillar"><th scope="row">{esc(p.title)}</th>'
-            f'<td data-score="{esc(p.id)}" data-value="{_raw(ps["percent"])}">{fmt.percent(ps["percent"])}</td>'
+            f'<td data-score="{esc(p.id)}" data-value="{raw_number(ps["percent"])}">{fmt.percent(ps["percent"])}</td>'
             f'<td>{fmt.level(ps["level"])}</td><td>{fmt.percent(ps["expected"])}</td>'
             f'<td>{fmt.percent(None if ps["completion"] is None else ps["completion"] * 100)}{flag}</td></tr>')
         for t in p.themes:
             ts = s["themes"][t.id]
             rows.append(
                 f'<tr class="theme"><th scope="row">{esc(t.title)}</th>'
-                f'<td data-score="{esc(t.id)}" data-value="{_raw(ts["percent"])}">{fmt.percent(ts["percent"])}</td>'
+                f'<td data-score="{esc(t.id)}" data-value="{raw_number(ts["percent"])}">{fmt.percent(ts["percent"])}</td>'
                 f'<td>{fmt.level(ts["level"])}</td><td>{fmt.percent(ts["expected"])}</td><td></td></tr>')
     return ('<table class="cap-scores"><caption>Scores par pilier et par thème</caption><thead><tr>'
             '<th scope="col">Pilier / thème</th><th scope="col">Score</th><th scope="col">Niveau</th>'
             f'<th scope="col">{REPERE}</th><th scope="col">Réponses</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>{REPERE_NOTE}')
-
-
-def _raw(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
 
 
 def pillar_bars(q: Questionnaire, s: dict[str, Any]) -> str:
@@ -83,7 +74,7 @@ def overall_block(s: dict[str, Any]) -> str:
     partial = (' <span class="cap-partial">Résultat partiel : au moins un pilier a moins de la moitié '
                'de réponses.</span>') if o["partial"] else ""
     completion = fmt.percent(None if o["completion"] is None else o["completion"] * 100)
-    return (f'<p class="cap-overall">Score global : <strong data-score="overall" data-value="{_raw(o["percent"])}">'
+    return (f'<p class="cap-overall">Score global : <strong data-score="overall" data-value="{raw_number(o["percent"])}">'
             f'{fmt.percent(o["percent"])}</strong> <span class="cap-level">({fmt.level(o["level"])})</span>'
             f' · {o["answered"]} réponses sur {o["applicable"]} critères ({completion}).{partial}</p>')
 
@@ -134,87 +125,6 @@ def results_html(q: Questionnaire, assessment: dict[str, Any], s: dict[str, Any]
 
 # -- the printable plan -----------------------------------------------------------------------
 
-PRINT_CSS = """
-@page { size: A4; margin: 14mm 12mm; }
-* { box-sizing: border-box; }
-body { font: 9.5pt/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  color: #1a1a1a; margin: 0; }
-h1 { font-size: 18pt; margin: 0 0 1mm; color: #0b3d62; }
-h2 { font-size: 13pt; color: #0b3d62; border-bottom: 2px solid #0b3d62; padding-bottom: 1mm; margin: 5mm 0 2mm;
-  break-after: avoid; }
-h3 { font-size: 11pt; margin: 4mm 0 1.5mm; break-after: avoid; }
-p { margin: 1.5mm 0; }
-table { border-collapse: collapse; width: 100%; margin: 1.5mm 0 3mm; font-size: 9pt; }
-caption { text-align: left; font-weight: 600; padding: 1mm 0; }
-th, td { border: 1px solid #8a8a8a; padding: 1mm 1.6mm; vertical-align: top; text-align: left;
-  overflow-wrap: break-word; }
-thead th { background: #e8eef4; }
-tr { break-inside: avoid; }
-tr.pillar th, tr.pillar td { background: #f1f4f7; font-weight: 600; }
-tr.theme th { font-weight: normal; padding-left: 5mm; }
-.doc-head { border-bottom: 1px solid #8a8a8a; padding-bottom: 2mm; margin-bottom: 2mm; }
-.doc-head .sub { font-size: 10pt; color: #333; margin: 0; }
-.doc-head dl { display: flex; flex-wrap: wrap; gap: 0.5mm 6mm; margin: 1.5mm 0 0; }
-.doc-head dl div { display: flex; gap: 1.5mm; }
-.doc-head dt { font-weight: 600; flex: none; }
-.doc-head dt::after { content: " :"; }
-.doc-head dd { margin: 0; }
-.cap-overall { font-size: 11pt; }
-.cap-partial { color: #8a3b00; font-weight: 600; }
-.cap-note { font-size: 8.5pt; color: #444; margin: 0 0 2mm; }
-.cap-id { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 8pt; color: #444; white-space: nowrap; }
-.cap-bars-doc { margin: 1mm 0 2mm; break-inside: avoid; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-.cap-bars-doc figcaption { font-size: 8.5pt; color: #444; margin-bottom: 1mm; }
-.cap-bars-doc ul { list-style: none; margin: 0; padding: 0; }
-.cap-bars-doc li { display: grid; grid-template-columns: 30mm 1fr 13mm; gap: 2mm; align-items: center; margin: 1.2mm 0; }
-.cap-bars-doc .label { font-size: 8.5pt; line-height: 1.2; }
-.cap-bars-doc .track { position: relative; height: 4mm; background: #eef1f4; border: 1px solid #8a8a8a; }
-.cap-bars-doc .fill { position: absolute; left: 0; top: 0; bottom: 0; background: #0b3d62; }
-.cap-bars-doc .mark { position: absolute; top: -1mm; bottom: -1mm; width: 0; border-left: 2px solid #b34700; margin-left: -1px; }
-.cap-bars-doc .value { font-weight: 600; text-align: right; }
-.offers { columns: 2; column-gap: 8mm; font-size: 8.5pt; line-height: 1.3; }
-.offer { break-inside: avoid; margin: 0 0 1.5mm; }
-.offer h3 { display: inline; font-size: 9pt; margin: 0; }
-.offer h3::after { content: " · "; font-weight: normal; }
-.offer p { display: inline; margin: 0; }
-.offer .ext { font-size: 8.5pt; font-weight: normal; color: #555; }
-/* The action text gets the width: about 75 characters a line on a portrait page. Landscape pages
-   for the plan (a named @page) were tried: the change of orientation leaves half-empty pages. */
-.cap-actions { table-layout: fixed; }
-.cap-actions tr { break-inside: auto; }  /* a long action may go on over the next page, under the repeated header */
-.cap-actions th:nth-child(1) { width: 72%; }
-.cap-actions th:nth-child(2) { width: 17%; }
-.cap-actions th:nth-child(3) { width: 11%; }
-.cap-actions .due { display: block; }
-.cap-actions .meta { display: block; margin-top: 0.6mm; font-size: 8pt; line-height: 1.3; color: #444; }
-.cap-actions .situation, .cap-gaps .situation { display: block; margin-top: 0.6mm; font-size: 8.5pt; line-height: 1.3; font-style: italic; }
-.cap-actions.proposed td:nth-child(3) { font-style: italic; }
-/* proposals: the team writes owner and due date by hand; the action and its situation take the width */
-.cap-actions.proposed th:nth-child(1) { width: 76%; }
-.cap-actions.proposed th:nth-child(2) { width: 13%; }
-.cap-actions.proposed th:nth-child(3) { width: 11%; }
-.cap-actions.proposed th:nth-child(n+2), .cap-actions.proposed td:nth-child(3) { font-size: 8pt; }
-.cap-actions.proposed .situation, .cap-actions.proposed .meta { font-size: 7.5pt; line-height: 1.25; margin-top: 0.3mm; }
-.cap-actions.proposed td { padding-top: 1mm; padding-bottom: 1mm; }
-.cap-scores { font-size: 8.5pt; }
-.cap-scores th, .cap-scores td { padding-top: 0.7mm; padding-bottom: 0.7mm; }
-.cap-gaps { table-layout: fixed; }
-.cap-gaps th:nth-child(1) { width: 31%; }
-.cap-gaps th:nth-child(2) { width: 9%; }
-.cap-gaps th:nth-child(3) { width: 7%; }
-.cap-gaps th:nth-child(4) { width: 32%; }
-.cap-gaps th:nth-child(5) { width: 21%; }
-.summary h2 { margin-top: 0; }
-.summary .facts { color: #444; margin-top: -1mm; }
-.summary-grid { display: grid; grid-template-columns: 88mm 1fr; gap: 4mm; align-items: center; }
-.summary ol, .summary ul { margin: 1mm 0; padding-left: 6mm; }
-.summary li { margin: 0.8mm 0; }
-.summary .more { font-style: italic; margin: 0 0 2mm 6mm; }
-tbody th { font-weight: normal; }
-.no-print { display: none; }
-footer { margin-top: 6mm; font-size: 8.5pt; color: #555; }
-@media screen { body { max-width: 277mm; margin: 0 auto; padding: 8mm; background: #fff; } }
-"""
 
 
 GAP_NOTE = ("Écart : le nombre de niveaux entre la réponse d'aujourd'hui et le niveau visé. Les écarts sont classés "
@@ -391,15 +301,6 @@ def summary_section(q: Questionnaire, a: dict[str, Any], s: dict[str, Any], p: d
             f'<p><strong>Offres de services à mobiliser :</strong> {offer_line}.</p></section>')
 
 
-def _page(title: str, body: str) -> str:
-    return ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
-            f'<title>{esc(title)}</title><style>{PRINT_CSS}</style></head><body>{body}'
-            '<footer>Document produit par CAP en ligne, outil libre d\'auto-évaluation. Les réponses sont restées '
-            'sur l\'appareil de la structure.</footer></body></html>')
-
-
 def plan_page(q: Questionnaire, a: dict[str, Any]) -> str:
     """The printable plan: a standalone A4 document, no interface chrome, no script.
 
@@ -421,10 +322,10 @@ def plan_page(q: Questionnaire, a: dict[str, Any]) -> str:
             + f'<h2>Points forts</h2>{strengths_block(q, s)}'
             + (f'<h2>Priorités</h2>{priorities}{clarify_block(q, p)}' if priorities or p["clarify"] else "")
             + f'<h2>Indicateurs</h2>{indicators_block(q, a)}')
-    return _page(f"Plan de progrès — {name}", body)
+    return page(f"Plan de progrès — {name}", body)
 
 
 def summary_page(q: Questionnaire, a: dict[str, Any]) -> str:
     """The one-page summary alone."""
     name = (a.get("structure") or {}).get("name") or "Structure sans nom"
-    return _page(f"Synthèse — {name}", summary_section(q, a, score(q, a)))
+    return page(f"Synthèse — {name}", summary_section(q, a, score(q, a)))

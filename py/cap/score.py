@@ -1,4 +1,4 @@
-"""The scoring rule of DESIGN.md, step by step. Figures stay unrounded; `fmt` rounds for display."""
+"""The scoring rule (README.md, « Scoring rule »), step by step. Figures stay unrounded; `fmt` rounds for display."""
 
 from __future__ import annotations
 

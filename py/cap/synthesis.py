@@ -15,9 +15,9 @@ from typing import Any
 
 from . import report
 from .consolidate import agreed_value, choices, consolidate
+from .html import esc
 from .model import Criterion, Questionnaire
 from .plan import suggestions
-from .report import esc
 from .score import score
 
 # Fields of the consolidated assessment that the Évaluer page completes on a saved copy: a new merge keeps them.
