@@ -10,10 +10,11 @@ export NO_MKDOCS_2_WARNING := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml
+# requirements-dev.lock pins every development package (README: how to update it).
+$(BIN)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements-dev.lock -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -14,6 +14,24 @@ from . import report
 from .aggregate import anonymise
 from .compare import compare
 from .consolidate import check_set
+from .contracts import (  # the reply of each op, declared
+    AnonymiseReply,
+    CampaignReply,
+    CatalogueReply,
+    CompactDecodeReply,
+    CompactEncodeReply,
+    CompareReply,
+    EvolutionReply,
+    HtmlReply,
+    InitReply,
+    NetworkPeersReply,
+    NetworkViewReply,
+    OdtReply,
+    ReadReply,
+    ScoreReply,
+    SynthesisReply,
+    TextReply,
+)
 from .errors import AssessmentError, CapError
 from .formats import dump, nesting_depth, read_and_migrate, read_assessment
 from .load import from_bundle
@@ -31,13 +49,13 @@ def _q() -> Questionnaire:
     return _state["q"]
 
 
-def op_init(payload: dict[str, Any]) -> dict[str, Any]:
+def op_init(payload: dict[str, Any]) -> InitReply:
     q = from_bundle(payload["bundle"])
     _state["q"] = q
     return {"id": q.id, "version": q.version, "criteria": len(q.criteria)}
 
 
-def op_score(payload: dict[str, Any]) -> dict[str, Any]:
+def op_score(payload: dict[str, Any]) -> ScoreReply:
     """Scores, their HTML, the indicators and the plan suggestions: everything a change redraws."""
     q, a = _q(), payload["assessment"]
     s = score(q, a)
@@ -52,7 +70,7 @@ def _size(entry: dict[str, Any]) -> int | None:
     return size if type(size) is int and size >= 0 else None
 
 
-def op_read(payload: dict[str, Any]) -> dict[str, Any]:
+def op_read(payload: dict[str, Any]) -> ReadReply:
     """A file the user opens (`text`, with its `size`) or an assessment the page stored (`assessment`),
     checked and brought up to date: `{assessment, warnings, migration?}`.
 
@@ -76,7 +94,7 @@ def op_read(payload: dict[str, Any]) -> dict[str, Any]:
     return reply
 
 
-def op_catalogue(payload: dict[str, Any]) -> dict[str, Any]:
+def op_catalogue(payload: dict[str, Any]) -> CatalogueReply:
     """What the plan editor shows beside ids (asked once): offers and criteria, in order."""
     q = _q()
     return {"offers": [{"id": o.id, "title": o.title, "field": o.field, "description": o.description,
@@ -85,16 +103,16 @@ def op_catalogue(payload: dict[str, Any]) -> dict[str, Any]:
                           "pillar": c.pillar_id, "theme": c.theme_id} for c in q.criteria]}
 
 
-def op_report(payload: dict[str, Any]) -> dict[str, Any]:
+def op_report(payload: dict[str, Any]) -> HtmlReply:
     q, a = _q(), payload["assessment"]
     return {"html": report.summary_page(q, a) if payload.get("summary") else report.plan_page(q, a)}
 
 
-def op_csv(payload: dict[str, Any]) -> dict[str, Any]:
+def op_csv(payload: dict[str, Any]) -> TextReply:
     return {"text": plan_csv(_q(), payload["assessment"])}
 
 
-def op_export(payload: dict[str, Any]) -> dict[str, Any]:
+def op_export(payload: dict[str, Any]) -> TextReply:
     """Check what is about to be written, so that an export can always be re-imported."""
     assessment, _ = read_assessment(payload["assessment"], _q())
     return {"text": dump(assessment)}
@@ -140,11 +158,11 @@ def _read_files(q: Questionnaire, payload: dict[str, Any]) -> tuple[Named, Notes
     return read, notes
 
 
-def op_compare(payload: dict[str, Any]) -> dict[str, Any]:
+def op_compare(payload: dict[str, Any]) -> CompareReply:
     return compare(_q(), payload["old"], payload["new"])
 
 
-def op_anonymise(payload: dict[str, Any]) -> dict[str, Any]:
+def op_anonymise(payload: dict[str, Any]) -> AnonymiseReply:
     return anonymise(_q(), payload["assessment"], payload.get("region", ""))
 
 
@@ -184,7 +202,7 @@ def call(op: str, payload_json: str) -> str:
 
 # -- collective pages: évolution -----------------------------------------------------------------
 
-def op_evolution(payload: dict[str, Any]) -> dict[str, Any]:
+def op_evolution(payload: dict[str, Any]) -> EvolutionReply:
     """Files of earlier assessments → read, ordered by date, compared; HTML of the page or (print) a document."""
     from . import evolution as evo
 
@@ -208,7 +226,7 @@ OPS["evolution"] = op_evolution
 
 # -- the plan as an editable document (ODT) --------------------------------------------------------
 
-def op_odt(payload: dict[str, Any]) -> dict[str, Any]:
+def op_odt(payload: dict[str, Any]) -> OdtReply:
     """The plan as an OpenDocument text: `{base64, size, day}`, the bytes `python -m cap report FILE
     --odt` writes for the same file and date. The assessment is first read as the CLI reads a file
     (normalised, brought up to date); one the reader refuses is used as the page holds it."""
@@ -233,7 +251,7 @@ OPS["odt"] = op_odt
 
 # -- Réseau page: the network view, its exports, the network file; a structure's peers -------------
 
-def op_network_view(payload: dict[str, Any]) -> dict[str, Any]:
+def op_network_view(payload: dict[str, Any]) -> NetworkViewReply:
     """Anonymised files (or assessments) → the view of the group `filters` describes, with `own`
     (one structure's file) placed in it; `output`: "view" (HTML for the page), "csv", "print" (a
     standalone document), "network" (the network file to publish, as JSON text) or "read" (only read
@@ -269,7 +287,7 @@ def op_network_view(payload: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def op_network_peers(payload: dict[str, Any]) -> dict[str, Any]:
+def op_network_peers(payload: dict[str, Any]) -> NetworkPeersReply:
     """A published network file (`network`, its text) and the structure's `assessment` → the group
     most like the structure and where it stands (`network_view.peers`); figures only, the page draws."""
     from . import network_view as nv
@@ -283,7 +301,7 @@ OPS["network_peers"] = op_network_peers
 
 # -- a new campaign from the last one (assessment page) ---------------------------------------------
 
-def op_campaign(payload: dict[str, Any]) -> dict[str, Any]:
+def op_campaign(payload: dict[str, Any]) -> CampaignReply:
     """Three requests, one concern (`campaign`):
     - `{earlier}` (a stored assessment) or `{text, size}` (a picked file), optional `date` → the new
       assessment made from it, `{assessment, year, warnings}` (`campaign.new_campaign`);
@@ -321,7 +339,7 @@ OPS["campaign"] = op_campaign
 
 # -- answers as a short code (QR codes, lien de réponse): issue 16 ---------------------------------
 
-def op_compact_encode(payload: dict[str, Any]) -> dict[str, Any]:
+def op_compact_encode(payload: dict[str, Any]) -> CompactEncodeReply:
     """An assessment → `{link, parts, bytes, cut, limit}`: the link code, the QR texts (`part_chars` each at most),
     the packet's size, the criteria whose comment was cut, and the length texts are cut to."""
     from . import compact
@@ -335,7 +353,7 @@ def op_compact_encode(payload: dict[str, Any]) -> dict[str, Any]:
     return {"link": enc.link, "parts": parts, "bytes": len(enc.packet), "cut": list(enc.cut), "limit": compact.TEXT_LIMIT}
 
 
-def op_compact_decode(payload: dict[str, Any]) -> dict[str, Any]:
+def op_compact_decode(payload: dict[str, Any]) -> CompactDecodeReply:
     """A link code (`code`) or the QR texts read so far (`parts`) → `{complete: true, assessment, session}`, or
     `{complete: false, total, have}` while parts are missing. A damaged code is an error (codes `code_*`)."""
     from . import compact
@@ -358,7 +376,7 @@ OPS["compact_decode"] = op_compact_decode
 
 # -- the synthesis page: a collective session's whole view in one call ------------------------------
 
-def op_synthesis(payload: dict[str, Any]) -> dict[str, Any]:
+def op_synthesis(payload: dict[str, Any]) -> SynthesisReply:
     """Participants' files (`files`, read as `_read_files` does, checked by `check_set`) and the session's
     settings (`show_names`, `agreed`, `order`, `session: {id, created}`, `structure`, `saved`: the copy
     the Évaluer page completes) → `{files: [{name, participant}], notes, assessment, html, criteria, order,

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import report
+from . import __version__, report
 from .aggregate import ANONYMOUS_KIND, FILTER_KEYS, MIN_GROUP, SIZE_LABELS, aggregate, read_anonymous
 from .compare import compare
 from .consolidate import check_set, consolidate
@@ -479,6 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m cap", description="CAP en ligne : moteur d'auto-évaluation.", epilog=EPILOG)
     parser.add_argument("-q", "--questionnaire", default=DEFAULT_QUESTIONNAIRE, metavar="QUESTIONNAIRE",
                         help="dossier du questionnaire (YAML) ou paquet questionnaire.json (défaut : questionnaire)")
+    parser.add_argument("--version", action="version", version=f"CAP en ligne {__version__}",
+                        help="afficher la version du moteur et quitter")
     sub = parser.add_subparsers(dest="command", required=True, metavar="commande", title="commandes")
     out_help = "fichier à écrire (défaut : la sortie standard) ; jamais un fichier d'entrée"
     aside = "un fichier illisible est écarté (nommé, avec la raison)"

@@ -40,6 +40,21 @@ def test_score_text_is_french(files) -> None:
     assert "Score global : 33,3" in run("score", str(files[0])).stdout
 
 
+def test_version_is_the_package_version() -> None:
+    """One version number: pyproject.toml reads cap.__version__ (setuptools dynamic version)."""
+    import tomllib
+    from importlib.metadata import version
+
+    import cap
+
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"CAP en ligne {cap.__version__}"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in project["project"]["dynamic"] and "version" not in project["project"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "cap.__version__"}
+    assert version("cap-en-ligne") == cap.__version__  # the installed metadata says the same
+
+
 def test_validate_real_questionnaire() -> None:
     out = subprocess.run([sys.executable, "-m", "cap", "validate", "questionnaire"], capture_output=True, text=True,
                          cwd=ROOT, env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"})
