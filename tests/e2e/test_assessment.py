@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -148,22 +149,38 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
-def test_bad_file_gets_a_clear_message_and_nothing_is_lost(page, server, tmp_path, name, content, message) -> None:
+@pytest.fixture(scope="module")
+def work_in_progress(browser, server) -> Iterator[object]:
+    """One started page with work in progress, shared by the bad-file tests: a refused file changes
+    nothing, so each test finds the page as the previous one left it (and all of them check that)."""
+    page = new_page(browser, server, viewport={"width": 1280, "height": 900})
     open_assessment(page, server)
     page.fill("#cap-structure-name", "Mon travail")
     answer(page, "ID-PROJ-01", "3")
     wait_scored(page)
+    yield page
+    watch = page.watch
+    page.context.close()
+    assert watch.foreign == [], f"requests to another origin: {watch.foreign}"
+    assert watch.errors == [], f"console errors: {watch.errors}"
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_file_gets_a_clear_message_and_nothing_is_lost(work_in_progress, tmp_path, name, content, message) -> None:
+    page = work_in_progress
     before = page.evaluate("() => localStorage.length")
     open_menu(page)
     page.set_input_files('[data-action="import-json"]', str(_make(tmp_path, name, content)))
-    page.wait_for_function("() => document.querySelector('[data-alerts]').textContent.includes('Import impossible')")
-    text = alerts(page)
+    alert = page.locator(".cap-alert", has_text=f"« {name} »")  # this file's alert, not an earlier test's
+    alert.wait_for()
+    text = alert.inner_text()
+    assert "Import impossible" in text
     assert message in text and name in text and "travail en cours n'a pas changé" in text
     assert page.input_value("#cap-structure-name") == "Mon travail"
     goto(page, "ID-PROJ")
     assert page.is_checked('input[name="ID-PROJ-01"][value="3"]')
     assert page.evaluate("() => localStorage.length") == before
+    assert page.watch.errors == [] and page.watch.foreign == []
 
 
 def test_good_file_is_imported_alongside_and_text_stays_text(page, server, tmp_path) -> None:

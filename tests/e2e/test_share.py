@@ -6,12 +6,12 @@ synthesis identical to the source; a damaged code or link is refused in French a
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import pytest
 
 from cap import compact
+from cap.formats import new_assessment
 from cap.load import load
 from tests.e2e.conftest import ARGS, ROOT, chromium_path, new_page, open_assessment, watched
 from tests.e2e.test_accessibility import axe_violations
@@ -36,11 +36,10 @@ def source(comments: bool) -> dict:
         if comments and n % 2 == 0:
             entry["comment"] = LONG if n == 0 else f"Commentaire n° {n} : à revoir en équipe « vite »."
         answers[c.id] = entry
-    return {"format": "cap-evaluation", "format_version": 2, "questionnaire": {"id": Q.id, "version": Q.version},
-            "id": str(uuid.uuid4()), "kind": "individual", "created": "2026-11-30T09:00:00Z",
-            "updated": "2026-11-30T09:30:00Z", "structure": {"name": "ACI Les Jardins", "types": ["ACI"],
-                                                            "activities": []},
-            "respondent": {"name": "Léa", "role": "parcours"}, "answers": answers}
+    a = new_assessment(Q, ["ACI"], "ACI Les Jardins")  # the engine's blank, as the page starts from
+    a.update(created="2026-11-30T09:00:00Z", updated="2026-11-30T09:30:00Z",
+             respondent={"name": "Léa", "role": "parcours"}, answers=answers)
+    return a
 
 
 def expected(a: dict) -> dict:

@@ -8,7 +8,8 @@ import { fill } from "./app-answers.js";
 import { refreshExportNote, refreshList } from "./app-list.js";
 import { rescore } from "./app-results.js";
 import { showStep } from "./app-steps.js";
-import { StorageError, flatten } from "./storage.js";
+import { StorageError } from "./storage.js";
+import { flatten } from "./sync.js";
 import { el } from "./util.js";
 
 /** @typedef {import("./storage.js").Assessment} Assessment */

@@ -6,7 +6,8 @@
 import { alertUser, alerts, root, showSaved, state, storageFailed, store, touch } from "./app-page.js";
 import { showFields } from "./app-answers.js";
 import { refreshExportNote, refreshList } from "./app-list.js";
-import { StorageError, assessmentKey, flatten, mergeVersions, stampChanges } from "./storage.js";
+import { StorageError, assessmentKey } from "./storage.js";
+import { flatten, mergeVersions, stampChanges } from "./sync.js";
 import { now } from "./util.js";
 
 /** The assessment shown changed: date it, count it and write it. */

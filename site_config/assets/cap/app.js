@@ -24,7 +24,8 @@ import "./app-actions.js";
 import "./app-campaign.js";
 import { applyInvite } from "./invite.js";
 import { setupParticipant } from "./share.js";
-import { StorageError, flatten } from "./storage.js";
+import { StorageError } from "./storage.js";
+import { flatten } from "./sync.js";
 import { frDate } from "./util.js";
 
 /** The assessment to show when the page opens: the current one, else the latest stored that can be
