@@ -32,8 +32,8 @@ build: install ## build the static site into site/
 serve: build ## build, then serve the site on http://localhost:$(PORT)/
 	$(BIN)/python -m site_config.serve --port $(PORT) site
 
-test: build lint ## run every test: lint, unit, site build, browser end-to-end
-	$(BIN)/pytest
+test: build lint ## run every test: lint, unit, site build, browser end-to-end (in parallel: TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-unit: $(BIN)/.installed ## only the Python unit tests (no browser, no build)
 	$(BIN)/pytest tests/unit
