@@ -144,9 +144,9 @@ def _dist_html(c: Criterion, st: dict[str, Any], rows: list[dict[str, Any]]) -> 
                     f'<span class="cap-bar-box"><span class="cap-bar" aria-hidden="true" style="width:{width:.1f}%">'
                     f'</span></span><span>{row["count"]}</span></td>'
                     f'<td data-label="Qui (par rôle)">{esc(", ".join(row["people"]) or "–")}</td></tr>')
-    return (f'<div class="cap-table-scroll" data-part="dist"><table class="cap-dist cap-stack"><caption>Répartition des réponses '
-            f'({n} participant{"s" if n > 1 else ""})</caption><thead><tr><th scope="col">Réponse</th>'
-            '<th scope="col">Nombre</th><th scope="col">Qui (par rôle)</th></tr></thead>'
+    return ('<div class="cap-table-scroll" data-part="dist"><table class="cap-dist cap-stack"><caption>'
+            f'Répartition des réponses ({n} participant{"s" if n > 1 else ""})</caption><thead><tr>'
+            '<th scope="col">Réponse</th><th scope="col">Nombre</th><th scope="col">Qui (par rôle)</th></tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
@@ -157,8 +157,8 @@ def _roles_html(q: Questionnaire, st: dict[str, Any]) -> str:
         groups.setdefault(role or "", []).append(short)
     items = "".join(f'<li><strong>{esc(role_label(q, role))} : </strong>{esc(", ".join(values))}</li>'
                     for role, values in groups.items() if values)
-    return ('<div class="cap-by-role" data-part="roles"><p class="cap-sub">Par rôle (NC : non concerné ; ? : je ne sais pas ; '
-            f'– : sans réponse)</p><ul>{items}</ul></div>')
+    return ('<div class="cap-by-role" data-part="roles"><p class="cap-sub">Par rôle (NC : non concerné ; '
+            f'? : je ne sais pas ; – : sans réponse)</p><ul>{items}</ul></div>')
 
 
 def _comments_html(q: Questionnaire, st: dict[str, Any], by_label: dict[str, dict[str, Any]], show: bool) -> str:
@@ -167,7 +167,8 @@ def _comments_html(q: Questionnaire, st: dict[str, Any], by_label: dict[str, dic
         return '<div data-part="comments"><p class="cap-hint">Aucun commentaire.</p></div>'
     items = "".join(f'<li><strong>{esc(who(q, by_label.get(c["label"]) or c, show))} : </strong>{esc(c["text"])}</li>'
                     for c in found)
-    return f'<div class="cap-comments" data-part="comments"><p class="cap-sub">Commentaires ({len(found)})</p><ul>{items}</ul></div>'
+    return (f'<div class="cap-comments" data-part="comments"><p class="cap-sub">Commentaires ({len(found)})</p>'
+            f'<ul>{items}</ul></div>')
 
 
 def _decision_html(q: Questionnaire, st: dict[str, Any], agreed: Any, reason: Any) -> str:
