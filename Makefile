@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+TEST_WORKERS ?= auto
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help install validate build serve test test-unit test-e2e lint bench clean
