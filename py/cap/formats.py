@@ -738,38 +738,47 @@ class _Reader:
             out[key] = value
         return out
 
+    def plan_list(self, raw: Any, field: str) -> list[Any]:
+        """A plan (this one or an earlier campaign's): a list of at most MAX_PLAN actions."""
+        if not isinstance(raw, list):
+            raise self.type_error(field, "une liste", raw)
+        if len(raw) > MAX_PLAN:
+            raise AssessmentError(f"Plan trop long ({len(raw)} actions, {MAX_PLAN} au plus).", field, code="too_big")
+        return raw
+
+    def plan_item(self, item: Any, field: str, statuses: tuple[str, ...], default: str) -> dict[str, Any]:
+        """The fields every action has, this plan's or an earlier campaign's, checked the same way:
+        `{id, criterion, action, owner, status, due}` (`due` is "" when absent); a renamed or merged
+        criterion's action follows it."""
+        if not isinstance(item, dict):
+            raise self.type_error(field, "un objet", item)
+        status = item.get("status", default)
+        if status not in statuses:
+            what = "Statut" if statuses == STATUSES else "Statut final"
+            raise AssessmentError(f"{what} inconnu : {str(status)[:20]!r} ({', '.join(statuses[:-1])} ou "
+                                  f"{statuses[-1]} attendu)", f"{field}.status", code="types")
+        due = self.text(item, "due", f"{field}.due", 7)
+        if due and not MONTH_RE.match(due):
+            raise AssessmentError(f"Échéance invalide : {due!r} (mois AAAA-MM attendu)", f"{field}.due", code="types")
+        criterion = self.text(item, "criterion", f"{field}.criterion", MAX_ID) or None
+        if criterion and self.moved.get(criterion):  # renamed or merged: the action follows
+            criterion = self.moved[criterion]
+        return {"id": self.text(item, "id", f"{field}.id", 100) or str(uuid.uuid4()), "criterion": criterion,
+                "action": self.text(item, "action", f"{field}.action", MAX_LONG),
+                "owner": self.text(item, "owner", f"{field}.owner"), "status": status, "due": due}
+
     def plan(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         raw = data.get("plan", [])
         if raw is None:
             return []
-        if not isinstance(raw, list):
-            raise self.type_error("plan", "une liste", raw)
-        if len(raw) > MAX_PLAN:
-            raise AssessmentError(f"Plan trop long ({len(raw)} actions, {MAX_PLAN} au plus).", "plan", code="too_big")
         items = []
-        for n, item in enumerate(raw):
+        for n, item in enumerate(self.plan_list(raw, "plan")):
             field = f"plan[{n}]"
-            if not isinstance(item, dict):
-                raise self.type_error(field, "un objet", item)
-            status = item.get("status", "todo")
-            if status not in STATUSES:
-                raise AssessmentError(f"Statut inconnu : {str(status)[:20]!r}", f"{field}.status", code="types")
-            due = self.text(item, "due", f"{field}.due", 7)
-            if due and not MONTH_RE.match(due):
-                raise AssessmentError(f"Échéance invalide : {due!r} (mois AAAA-MM attendu)", f"{field}.due", code="types")
-            criterion = self.text(item, "criterion", f"{field}.criterion", MAX_ID) or None
+            clean = self.plan_item(item, field, STATUSES, "todo")
             offers = item.get("offers", [])
             if not isinstance(offers, list) or not all(isinstance(o, str) and len(o) <= 60 for o in offers):
                 raise self.type_error(f"{field}.offers", "une liste d'identifiants d'offres", offers)
-            if self.moved.get(criterion):  # renamed or merged: the action follows
-                criterion = self.moved[criterion]
-            clean = {
-                "id": self.text(item, "id", f"{field}.id", 100) or str(uuid.uuid4()),
-                "criterion": criterion,
-                "action": self.text(item, "action", f"{field}.action", MAX_LONG),
-                "owner": self.text(item, "owner", f"{field}.owner"),
-                "due": due, "status": status, "offers": offers,
-            }
+            clean["offers"] = offers
             situation = self.text(item, "situation", f"{field}.situation", MAX_LONG)
             if situation:
                 clean["situation"] = situation
@@ -803,31 +812,12 @@ class _Reader:
             if cid in self.q.criterion_by_id and cid not in values:
                 values[cid] = value
         out["answers"] = {cid: values[cid] for cid in sorted(values, key=lambda c: self.q.order[c])}
-        plan = raw.get("plan", [])
-        if not isinstance(plan, list):
-            raise self.type_error("previous.plan", "une liste", plan)
-        if len(plan) > MAX_PLAN:
-            raise AssessmentError(f"Plan trop long ({len(plan)} actions, {MAX_PLAN} au plus).", "previous.plan",
-                                  code="too_big")
         out["plan"] = []
-        for n, item in enumerate(plan):
+        for n, item in enumerate(self.plan_list(raw.get("plan", []), "previous.plan")):
             field = f"previous.plan[{n}]"
-            if not isinstance(item, dict):
-                raise self.type_error(field, "un objet", item)
-            status = item.get("status", "postponed")
-            if status not in FINAL_STATUSES:
-                raise AssessmentError(f"Statut final inconnu : {str(status)[:20]!r} (done, doing, dropped ou postponed "
-                                      "attendu)", f"{field}.status", code="types")
-            criterion = self.text(item, "criterion", f"{field}.criterion", MAX_ID) or None
-            clean = {"id": self.text(item, "id", f"{field}.id", 100) or str(uuid.uuid4()),
-                     "criterion": self.moved.get(criterion, criterion) if criterion else None,
-                     "action": self.text(item, "action", f"{field}.action", MAX_LONG),
-                     "owner": self.text(item, "owner", f"{field}.owner"), "status": status}
-            due = self.text(item, "due", f"{field}.due", 7)
-            if due and not MONTH_RE.match(due):
-                raise AssessmentError(f"Échéance invalide : {due!r} (mois AAAA-MM attendu)", f"{field}.due", code="types")
-            if due:
-                clean["due"] = due
+            clean = self.plan_item(item, field, FINAL_STATUSES, "postponed")
+            if not clean["due"]:
+                del clean["due"]
             was = item.get("was")
             if was is not None:
                 if was not in STATUSES:

@@ -26,6 +26,7 @@ VERSION_RE = re.compile(r"^\d{4}\.\d+$")
 OFFICIAL_URL_RE = re.compile(r"^https://([a-z0-9-]+\.)*(gouv\.fr|service-public\.fr|europa\.eu|cnil\.fr)(/\S*)?$")
 MAX_TEXT = 2000
 MAX_WEIGHT = 100
+MAX_SHORT_TITLE = 30  # a pillar's label under a chart's bar
 
 
 class _Checker:
@@ -258,7 +259,10 @@ class _Checker:
             return
         pillar_id = pillar_ids[0][0]
         self.text(file, data, "title", pillar_id)
-        self.text(file, data, "short_title", pillar_id, required=False)
+        short = self.text(file, data, "short_title", pillar_id, required=False)
+        if len(short) > MAX_SHORT_TITLE:
+            self.fail(file, pillar_id, "short_title", f"titre court trop long ({len(short)} caractères, "
+                      f"{MAX_SHORT_TITLE} au plus : il tient sous une barre de graphique)")
         self.text(file, data, "description", pillar_id)
         themes = self.items(file, data.get("themes"), pillar_id, "themes")
         if not themes:
