@@ -16,6 +16,7 @@ import random  # noqa: E402
 
 import cap.browser  # noqa: E402
 import cap.evolution  # noqa: E402  (cap.browser imports it inside op_evolution)
+import cap.synthesis  # noqa: E402  (cap.browser imports it inside op_synthesis)
 import cap.fmt  # noqa: E402, F401  (cap.plan imports it inside a function)
 
 random.seed(0)
