@@ -3,8 +3,8 @@
 // assessment carries, under `_sync`, the time of the last change of each of its fields (an answer's
 // value, comment, justification; a target; the structure's name; the plan…): per field, the later
 // change wins, a removal too. storage.js keeps `_sync` beside the file and never lets it out.
-// Also the shapes of the assessment file as the pages use them (the engine's contract:
-// py/cap/formats.py and its JSON Schema).
+// Also the shapes of the assessment file as the pages use them (the engine's contract, declared in
+// py/cap/contracts.py and checked by py/cap/formats.py).
 
 /** One answer to a criterion: a level 1–4, "na" (non concerné, justified) or "dk" (je ne sais pas).
  * @typedef {{ value: number | "na" | "dk" | null, comment?: string, justification?: string }} Answer */
