@@ -11,12 +11,19 @@ if WHEEL not in sys.path:
     sys.path.insert(0, WHEEL)
 
 import csv  # noqa: E402, F401  (cap.plan imports csv and io inside a function)
+import importlib  # noqa: E402
 import io  # noqa: E402, F401
 import random  # noqa: E402
+import zipfile  # noqa: E402
 
-import cap.browser  # noqa: E402
-import cap.evolution  # noqa: E402  (cap.browser imports it inside op_evolution)
-import cap.synthesis  # noqa: E402  (cap.browser imports it inside op_synthesis)
-import cap.fmt  # noqa: E402, F401  (cap.plan imports it inside a function)
+# Every module of the package (some are imported inside the operations that need them: odt,
+# compact, network_view, synthesis…): one imported only after a restore would have to be read from
+# the wheel again, and a module missed here once broke the synthesis page offline.
+with zipfile.ZipFile(WHEEL) as wheel:
+    MODULES = sorted(name[len("cap/"):-len(".py")] for name in wheel.namelist()
+                     if name.startswith("cap/") and name.endswith(".py") and name.count("/") == 1
+                     and name != "cap/__main__.py")
+for module in MODULES:
+    importlib.import_module("cap" if module == "__init__" else f"cap.{module}")
 
 random.seed(0)

@@ -121,6 +121,14 @@ def assert_set_aside(page, name: str) -> str:
     return text
 
 
+def remove_from_keyboard(page, name: str, wait) -> None:
+    """Remove a listed file with its button, from the keyboard; the page is up to date after `wait`."""
+    page.locator(f'[data-files] tr[data-file="{name}"] button').focus()
+    page.keyboard.press("Enter")
+    wait(page)
+    assert page.locator(f'[data-files] tr[data-file="{name}"]').count() == 0
+
+
 def write_bad(tmp_path: Path, good: dict) -> list[Path]:
     """One bad file of each kind, each otherwise a plausible file of its own."""
     folder = tmp_path / "bad"
@@ -159,10 +167,7 @@ def test_synthesis_sets_bad_files_aside_and_merges_the_others(page, server, tmp_
 
     # Removing them, from the keyboard: the session keeps the rest.
     for path in bad:
-        page.locator(f'[data-files] tr[data-file="{path.name}"] button').focus()
-        page.keyboard.press("Enter")
-        wait_merged(page)
-        assert page.locator(f'[data-files] tr[data-file="{path.name}"]').count() == 0
+        remove_from_keyboard(page, path.name, wait_merged)
         assert_three_merged(page, cid)
     page.reload()
     page.wait_for_selector("#cap-synthese[data-state=ready]", timeout=120_000)
@@ -387,9 +392,6 @@ def test_evolution_sets_bad_files_aside_and_compares_the_others(page, server, tm
     no_technical_message(page)
 
     for path in bad:
-        page.locator(f'[data-files] tr[data-file="{path.name}"] button').focus()
-        page.keyboard.press("Enter")
-        wait_updated(page)
-        assert page.locator(f'[data-files] tr[data-file="{path.name}"]').count() == 0
+        remove_from_keyboard(page, path.name, wait_updated)
         assert_two_compared()
     no_technical_message(page)

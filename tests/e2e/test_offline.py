@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from site_config.hooks import _write_service_worker
 from site_config.serve import serve_in_thread
 
 from tests.e2e.conftest import new_page, profile_page, scores_on_page, wait_scored
+from tests.e2e.test_snapshot import BOOT
 from tests.e2e.test_steps import goto
 
 pytestmark = pytest.mark.e2e
@@ -41,44 +43,73 @@ def wait_offline_ready(page) -> None:
     assert page.evaluate(OFFLINE_READY), "the service worker did not precache this build"
 
 
-def test_visit_once_then_work_offline(browser, server) -> None:
-    page = new_page(browser, server)
-    page.goto(server + "evaluer.html")
+SNAPSHOT_STORED = """async () => {
+    // Wait on the state (the snapshot in its cache), polled in the page.
+    for (;;) {
+        const cache = await caches.open("cap-engine-snapshot");
+        if ((await cache.keys()).length) return true;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}"""
+
+
+def first_visit(page, url: str) -> None:
+    """One visit to the assessment page, until the engine is ready and the offline copy complete."""
+    page.goto(url + "evaluer.html")
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     wait_offline_ready(page)
+
+
+@pytest.fixture(scope="module")
+def offline_page(browser, server):
+    """A browser that visited the site once and then lost the network (the two tests below only
+    read pages from the offline copy: one visit serves both)."""
+    page = new_page(browser, server)
+    page.context.add_init_script(BOOT)
+    first_visit(page, server)
+    # The engine's snapshot is written just after the first score: offline visits then restore it.
+    page.evaluate(SNAPSHOT_STORED)
     page.context.set_offline(True)
-    page.reload()
+    yield page
+    page.context.close()
+
+
+def test_visit_once_then_work_offline(offline_page, server) -> None:
+    page = offline_page
+    page.goto(server + "evaluer.html")
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    assert page.evaluate("() => window.__capBoots") == ["restored"]  # the engine from its snapshot
     goto(page, "ID-PROJ")
     page.locator('input[name="ID-PROJ-01"][value="4"]').check()
     page.locator('input[name="ID-PROJ-02"][value="2"]').check()
     wait_scored(page)
     assert float(scores_on_page(page)["ID-PROJ"]) > 0
+    # An operation whose module is imported only when first used (the ODT plan) works offline too.
+    goto(page, "plan")
+    with page.expect_download() as info:
+        page.click('[data-action="export-odt"]:visible')
+    with zipfile.ZipFile(info.value.path()) as odt:
+        assert "content.xml" in odt.namelist()
     page.goto(server + "piliers/supports.html")  # the method pages too
     assert page.locator("#SU-CONF-02").count() == 1
     page.goto(server)  # the site root maps to index.html
     assert "CAP en ligne" in page.title()
     assert page.watch.foreign == [] and page.watch.errors == []
-    page.context.close()
 
 
-def test_facilitator_merges_the_participants_files_offline(browser, server, tmp_path) -> None:
+def test_facilitator_merges_the_participants_files_offline(offline_page, server, tmp_path) -> None:
     """A meeting room with no Wi-Fi: the synthesis page opens and merges files from the offline copy."""
     from tests.e2e.test_synthese import wait_merged, write_files
 
-    page = new_page(browser, server)
-    page.goto(server + "evaluer.html")
-    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
-    wait_offline_ready(page)
-    page.context.set_offline(True)
+    page = offline_page
     page.goto(server + "synthese.html")
     page.wait_for_selector("#cap-synthese[data-state=ready]", timeout=120_000)
+    assert page.evaluate("() => window.__capBoots") == ["restored"]
     page.set_input_files('[data-action="add-files"]', [str(p) for p in write_files(tmp_path)])
     wait_merged(page)
     assert page.locator('[data-files] tr[data-file-status="accepted"]').count() == 5
     assert page.locator("article[data-criterion][data-proposed]").count() > 0
     assert page.watch.foreign == [] and page.watch.errors == []
-    page.context.close()
 
 
 def wasm_responses(page) -> list:
@@ -92,9 +123,7 @@ def test_repeat_visit_takes_the_webassembly_from_the_browser_cache(playwright, s
     """Chromium reuses the compiled WebAssembly only for its HTTP cache's copy (not the service
     worker's): a repeat visit must take that file from the HTTP cache."""
     page = profile_page(playwright, tmp_path / "profile", server)
-    page.goto(server + "evaluer.html")
-    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
-    wait_offline_ready(page)
+    first_visit(page, server)
     seen = wasm_responses(page)
     page.reload()
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
@@ -110,9 +139,7 @@ def test_repeat_visit_takes_the_webassembly_from_the_browser_cache(playwright, s
 def test_offline_without_the_browser_cache_falls_back_to_the_offline_copy(playwright, server, tmp_path) -> None:
     """When the browser has dropped its HTTP cache, the service worker's copy is used."""
     page = profile_page(playwright, tmp_path / "profile", server)
-    page.goto(server + "evaluer.html")
-    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
-    wait_offline_ready(page)
+    first_visit(page, server)
     page.context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.context.set_offline(True)
     seen = wasm_responses(page)
