@@ -154,3 +154,69 @@ def wait_scored(page) -> None:
 def scores_on_page(page) -> dict[str, str]:
     return page.eval_on_selector_all(
         "[data-score]", "els => Object.fromEntries(els.map(e => [e.dataset.score, e.dataset.value]))")
+
+
+# -- helpers the test files share (a step, an answer, a menu; the pages' "up to date" states; axe) --
+
+def step(page) -> str:
+    return page.get_attribute("#cap-app", "data-step")
+
+
+def goto(page, target: str) -> None:
+    """Open a step the way a user does: a visible [data-goto] link (the sommaire's, at least)."""
+    if step(page) != target:
+        page.locator(f'[data-goto="{target}"]:visible').first.click()
+        page.wait_for_selector(f'#cap-app[data-step="{target}"]')
+
+
+def theme_of(cid: str) -> str:
+    return cid.rsplit("-", 1)[0]
+
+
+def answer(page, cid: str, value: str) -> None:
+    """Answer a criterion on its theme's step."""
+    goto(page, theme_of(cid))
+    page.locator(f'input[name="{cid}"][value="{value}"]').check()
+
+
+def open_menu(page) -> None:
+    """Open "Mes évaluations" (the list of assessments and the file actions)."""
+    if page.get_attribute("[data-menu-toggle]", "aria-expanded") != "true":
+        page.click("[data-menu-toggle]")
+
+
+def act(page, action: str) -> None:
+    """Click the visible control of `action`; open "Mes évaluations" when it holds the only one."""
+    if page.locator(f'[data-action="{action}"]:visible').count() == 0:
+        open_menu(page)
+    page.locator(f'[data-action="{action}"]:visible').first.click()
+
+
+def wait_merged(page) -> None:
+    page.wait_for_function(
+        "() => { const r = document.getElementById('cap-synthese');"
+        " return r.dataset.state === 'ready' && r.dataset.merged !== undefined"
+        " && r.dataset.merged === (r.dataset.changes || '0'); }", timeout=60_000)
+
+
+def wait_updated(page) -> None:
+    page.wait_for_function(
+        "() => { const r = document.getElementById('cap-evolution');"
+        " return r.dataset.state === 'ready' && r.dataset.updated !== undefined"
+        " && r.dataset.updated === (r.dataset.changes || '0'); }", timeout=60_000)
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail("axe-core absent de node_modules : lancez « npm ci »")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+        const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+        return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]

@@ -8,28 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, new_page, wait_scored
-from tests.e2e.test_steps import act, answer, goto, open_menu
+from tests.e2e.conftest import act, answer, axe_violations, goto, new_page, open_menu, wait_scored
 
 pytestmark = pytest.mark.e2e
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["index.html", "demarche.html", "echelle.html", "piliers/identite.html", "piliers/services.html",
          "grille.html", "indicateurs.html", "offre.html", "glossaire.html", "confidentialite.html",
          "accessibilite.html", "synthese.html", "evolution.html", "evaluer.html"]
-
-
-def axe_violations(page) -> list[dict]:
-    if not AXE.exists():
-        pytest.fail("axe-core absent de node_modules : lancez « npm ci »")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-        const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-        return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
-    }""")
-    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture()

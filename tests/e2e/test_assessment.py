@@ -10,8 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, new_page, open_assessment, scores_on_page, wait_scored
-from tests.e2e.test_steps import act, answer, goto, open_menu
+from tests.e2e.conftest import (
+    ROOT,
+    act,
+    answer,
+    goto,
+    new_page,
+    open_assessment,
+    open_menu,
+    scores_on_page,
+    wait_scored,
+)
 
 pytestmark = pytest.mark.e2e
 

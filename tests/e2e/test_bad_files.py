@@ -17,9 +17,9 @@ from cap.consolidate import consolidate
 from cap.formats import read_assessment
 from cap.load import load
 from cap.score import score
-from tests.e2e.conftest import ROOT
-from tests.e2e.test_evolution import two_years, wait_updated, year
-from tests.e2e.test_synthese import participant, participants, wait_merged
+from tests.e2e.conftest import ROOT, wait_merged, wait_updated
+from tests.e2e.test_evolution import two_years, year
+from tests.e2e.test_synthese import participant, participants
 
 pytestmark = pytest.mark.e2e
 

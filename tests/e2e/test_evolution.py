@@ -10,7 +10,7 @@ import pytest
 from cap.compare import compare
 from cap.formats import read_assessment
 from cap.load import load
-from tests.e2e.conftest import ROOT, new_page
+from tests.e2e.conftest import ROOT, new_page, wait_updated
 
 pytestmark = pytest.mark.e2e
 
@@ -36,13 +36,6 @@ def two_years() -> tuple[dict, dict]:
     new_values[IDS[2]] = "dk"
     new = year(2, "2026-10-14T09:00:00Z", new_values, [{**action, "status": "done"}])
     return old, new
-
-
-def wait_updated(page) -> None:
-    page.wait_for_function(
-        "() => { const r = document.getElementById('cap-evolution');"
-        " return r.dataset.state === 'ready' && r.dataset.updated !== undefined"
-        " && r.dataset.updated === (r.dataset.changes || '0'); }", timeout=60_000)
 
 
 def load_two(page, server: str, tmp_path) -> tuple[dict, dict]:

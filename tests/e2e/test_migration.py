@@ -8,8 +8,7 @@ import json
 
 from cap.load import load
 from tests.conftest import ROOT
-from tests.e2e.conftest import open_assessment, wait_scored
-from tests.e2e.test_steps import goto
+from tests.e2e.conftest import goto, open_assessment, wait_scored
 from tests.unit.test_corpus_2026 import OLD_DIR, old_file
 
 OLD = load(OLD_DIR)

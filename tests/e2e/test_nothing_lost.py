@@ -9,8 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import new_page, open_assessment, scores_on_page, wait_scored, watched
-from tests.e2e.test_steps import act, goto, open_menu, theme_of
+from tests.e2e.conftest import (
+    act,
+    goto,
+    new_page,
+    open_assessment,
+    open_menu,
+    scores_on_page,
+    theme_of,
+    wait_scored,
+    watched,
+)
 
 pytestmark = pytest.mark.e2e
 

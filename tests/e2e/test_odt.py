@@ -17,8 +17,7 @@ from odf.text import P
 
 from cap.load import load
 from tests.conftest import REAL, ROOT
-from tests.e2e.conftest import open_assessment, wait_scored
-from tests.e2e.test_steps import act, answer, goto
+from tests.e2e.conftest import act, answer, goto, open_assessment, wait_scored
 
 pytestmark = pytest.mark.e2e
 

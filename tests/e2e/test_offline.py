@@ -10,9 +10,8 @@ import pytest
 from site_config.hooks import _write_service_worker
 from site_config.serve import serve_in_thread
 
-from tests.e2e.conftest import new_page, profile_page, scores_on_page, wait_scored
+from tests.e2e.conftest import goto, new_page, profile_page, scores_on_page, wait_scored
 from tests.e2e.test_snapshot import BOOT
-from tests.e2e.test_steps import goto
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +98,8 @@ def test_visit_once_then_work_offline(offline_page, server) -> None:
 
 def test_facilitator_merges_the_participants_files_offline(offline_page, server, tmp_path) -> None:
     """A meeting room with no Wi-Fi: the synthesis page opens and merges files from the offline copy."""
-    from tests.e2e.test_synthese import wait_merged, write_files
+    from tests.e2e.conftest import wait_merged
+    from tests.e2e.test_synthese import write_files
 
     page = offline_page
     page.goto(server + "synthese.html")

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import open_assessment, wait_scored
-from tests.e2e.test_steps import act, goto
+from tests.e2e.conftest import act, goto, open_assessment, wait_scored
 
 pytestmark = pytest.mark.e2e
 # Words of buttons and navigation that must not appear in a printed document.

@@ -16,8 +16,7 @@ import pytest
 from cap.aggregate import anonymise
 from cap.load import load
 from cap.network_view import peers
-from tests.e2e.conftest import ROOT, open_assessment, wait_scored
-from tests.e2e.test_steps import goto, open_menu
+from tests.e2e.conftest import ROOT, goto, open_assessment, open_menu, wait_scored
 from tests.network_files import SMALL_REGION, make_assessment, write
 
 pytestmark = pytest.mark.e2e
@@ -188,8 +187,7 @@ def test_the_network_file_shows_similar_structures_on_the_results_step(page, ser
 
 
 def test_the_view_is_accessible_and_fits_a_360px_phone(browser, server, exports, tmp_path) -> None:
-    from tests.e2e.conftest import new_page
-    from tests.e2e.test_accessibility import axe_violations
+    from tests.e2e.conftest import axe_violations, new_page
 
     own = tmp_path / "structure.json"
     own.write_text(exports[10].read_text(encoding="utf-8"), encoding="utf-8")

@@ -13,10 +13,17 @@ import pytest
 from cap import compact
 from cap.formats import new_assessment
 from cap.load import load
-from tests.e2e.conftest import ARGS, ROOT, chromium_path, new_page, open_assessment, watched
-from tests.e2e.test_accessibility import axe_violations
-from tests.e2e.test_steps import goto
-from tests.e2e.test_synthese import wait_merged
+from tests.e2e.conftest import (
+    ARGS,
+    ROOT,
+    axe_violations,
+    chromium_path,
+    goto,
+    new_page,
+    open_assessment,
+    wait_merged,
+    watched,
+)
 
 pytestmark = pytest.mark.e2e
 

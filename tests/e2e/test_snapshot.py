@@ -18,8 +18,7 @@ import pytest
 from site_config.hooks import _write_service_worker, _write_worker, pyodide_folder
 from site_config.serve import serve_in_thread
 
-from tests.e2e.conftest import ROOT, profile_page, scores_on_page, wait_scored
-from tests.e2e.test_steps import goto
+from tests.e2e.conftest import ROOT, goto, profile_page, scores_on_page, wait_scored
 
 pytestmark = pytest.mark.e2e
 

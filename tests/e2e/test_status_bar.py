@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import new_page, open_assessment, wait_scored
+from tests.e2e.conftest import act, answer, goto, new_page, open_assessment, wait_scored
 from tests.e2e.test_nothing_lost import FILL_STORAGE
-from tests.e2e.test_steps import act, answer, goto
 
 pytestmark = pytest.mark.e2e
 

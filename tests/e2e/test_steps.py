@@ -9,45 +9,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import new_page, open_assessment, scores_on_page, wait_scored
+from tests.e2e.conftest import (
+    act,
+    answer,
+    goto,
+    new_page,
+    open_assessment,
+    open_menu,
+    scores_on_page,
+    step,
+    wait_scored,
+)
 
 pytestmark = pytest.mark.e2e
 
 STEP = "#cap-app[data-step]"
-
-
-def step(page) -> str:
-    return page.get_attribute("#cap-app", "data-step")
-
-
-def goto(page, target: str) -> None:
-    """Open a step the way a user does: a visible [data-goto] link (the sommaire's, at least)."""
-    if step(page) != target:
-        page.locator(f'[data-goto="{target}"]:visible').first.click()
-        page.wait_for_selector(f'#cap-app[data-step="{target}"]')
-
-
-def theme_of(cid: str) -> str:
-    return cid.rsplit("-", 1)[0]
-
-
-def answer(page, cid: str, value: str) -> None:
-    """Answer a criterion on its theme's step."""
-    goto(page, theme_of(cid))
-    page.locator(f'input[name="{cid}"][value="{value}"]').check()
-
-
-def open_menu(page) -> None:
-    """Open "Mes évaluations" (the list of assessments and the file actions)."""
-    if page.get_attribute("[data-menu-toggle]", "aria-expanded") != "true":
-        page.click("[data-menu-toggle]")
-
-
-def act(page, action: str) -> None:
-    """Click the visible control of `action`; open "Mes évaluations" when it holds the only one."""
-    if page.locator(f'[data-action="{action}"]:visible').count() == 0:
-        open_menu(page)
-    page.locator(f'[data-action="{action}"]:visible').first.click()
 
 
 def stored_keys(page) -> list[str]:

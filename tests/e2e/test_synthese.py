@@ -13,7 +13,7 @@ from cap.consolidate import consolidate, criterion_stats
 from cap.formats import read_assessment
 from cap.load import load
 from cap.score import score
-from tests.e2e.conftest import ROOT, wait_scored
+from tests.e2e.conftest import ROOT, wait_merged, wait_scored
 
 pytestmark = pytest.mark.e2e
 
@@ -73,13 +73,6 @@ def write_files(tmp_path: Path) -> list[Path]:
 
 def read_all() -> list[dict]:
     return [read_assessment(json.dumps(p), Q)[0] for p in participants()]
-
-
-def wait_merged(page) -> None:
-    page.wait_for_function(
-        "() => { const r = document.getElementById('cap-synthese');"
-        " return r.dataset.state === 'ready' && r.dataset.merged !== undefined"
-        " && r.dataset.merged === (r.dataset.changes || '0'); }", timeout=60_000)
 
 
 def open_synthese(page, server: str) -> None:

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from tests.e2e.test_synthese import IDS, ROLES, STRUCTURE, open_synthese, wait_merged
+from tests.e2e.conftest import wait_merged
+from tests.e2e.test_synthese import IDS, ROLES, STRUCTURE, open_synthese
 
 pytestmark = pytest.mark.e2e
 
