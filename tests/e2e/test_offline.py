@@ -119,17 +119,22 @@ def wasm_responses(page) -> list:
     return seen
 
 
+def reload_and_answer(page, value: str) -> None:
+    """Visit again (a reload), answer one question, wait for its score."""
+    page.reload()
+    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
+    goto(page, "ID-PROJ")
+    page.locator(f'input[name="ID-PROJ-01"][value="{value}"]').check()
+    wait_scored(page)
+
+
 def test_repeat_visit_takes_the_webassembly_from_the_browser_cache(playwright, server, tmp_path) -> None:
     """Chromium reuses the compiled WebAssembly only for its HTTP cache's copy (not the service
     worker's): a repeat visit must take that file from the HTTP cache."""
     page = profile_page(playwright, tmp_path / "profile", server)
     first_visit(page, server)
     seen = wasm_responses(page)
-    page.reload()
-    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
-    goto(page, "ID-PROJ")
-    page.locator('input[name="ID-PROJ-01"][value="3"]').check()
-    wait_scored(page)
+    reload_and_answer(page, "3")
     assert seen, "the engine did not ask for its WebAssembly file"
     assert [(r.status, r.from_service_worker) for r in seen] == [(200, False)]
     assert page.watch.foreign == [] and page.watch.errors == []
@@ -143,11 +148,7 @@ def test_offline_without_the_browser_cache_falls_back_to_the_offline_copy(playwr
     page.context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.context.set_offline(True)
     seen = wasm_responses(page)
-    page.reload()
-    page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
-    goto(page, "ID-PROJ")
-    page.locator('input[name="ID-PROJ-01"][value="2"]').check()
-    wait_scored(page)
+    reload_and_answer(page, "2")
     assert [(r.status, r.from_service_worker) for r in seen if r.ok] == [(200, True)]
     assert page.watch.foreign == [] and page.watch.errors == []
     page.context.close()
