@@ -7,9 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from cap.load import load, read_sources
 from cap.model import Questionnaire
+
+# No time limit per example: a deadline is a timing assertion, and it failed under a loaded machine
+# (parallel workers beside Chromium), not on a property.
+settings.register_profile("cap", deadline=None)
+settings.load_profile("cap")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
