@@ -15,7 +15,7 @@ from . import fmt
 from .campaign import FINAL_LABELS, final_plans
 from .compare import compare
 from .consolidate import structure_names
-from .html import esc, page
+from .html import esc, page, raw_number
 from .model import Questionnaire
 from .score import score
 
@@ -141,10 +141,6 @@ def trend(delta: float | None) -> tuple[str, str]:
     return ("▲", "en hausse") if delta > 0 else ("▼", "en baisse")
 
 
-def _raw(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
-
-
 def _marker(shape: str, x: float, y: float, colour: str) -> str:
     if shape in ("circle", "disc"):
         r = 5 if shape == "disc" else 4
@@ -248,7 +244,7 @@ def _cell(value: float | None, delta: float | None, with_delta: bool) -> str:
 def _total_cell(key: str, delta: float | None) -> str:
     symbol, words = trend(delta)
     css = {"▲": "up", "▼": "down", "=": "same"}.get(symbol, "none")
-    return (f'<td class="cap-evo-delta cap-evo-{css}" data-delta="{esc(key)}" data-value="{_raw(delta)}">'
+    return (f'<td class="cap-evo-delta cap-evo-{css}" data-delta="{esc(key)}" data-value="{raw_number(delta)}">'
             f'<span aria-hidden="true">{esc(symbol)}</span> {signed(delta)}'
             f'<span class="cap-sr"> ({esc(words)})</span></td>')
 
