@@ -197,26 +197,6 @@ export function setupDrop(zone, onFiles) {
   window.addEventListener("drop", (event) => { if (hasFiles(event)) event.preventDefault(); });
 }
 
-/** Checkboxes for the assessments saved on this device (Store index, the latest first), filtered.
- * @param {HTMLElement} container
- * @param {import("./storage.js").Store} store
- * @param {{ filter?: (item: import("./storage.js").IndexItem) => boolean, roleLabel?: (role: string) => string }} [options] */
-export function renderSaved(container, store, { filter = () => true, roleLabel = (r) => r } = {}) {
-  const items = store.list().filter(filter);
-  if (!items.length) {
-    container.replaceChildren(el("p", { class: "cap-hint", text: "Aucune évaluation enregistrée sur cet appareil." }));
-    return;
-  }
-  const list = el("ul", { class: "cap-saved-list" });
-  for (const item of items) {
-    const kind = item.kind === "consolidated" ? "synthèse collective" : roleLabel(item.role) || "rôle non précisé";
-    const box = el("input", { type: "checkbox", value: item.id, "data-saved-id": item.id });
-    list.append(el("li", {}, el("label", { class: "cap-inline" }, box,
-      ` ${item.title || item.name || "Sans nom"} — ${kind} — ${frDate(item.updated, true)}`)));
-  }
-  container.replaceChildren(list);
-}
-
 /** Show the engine's state on a page: ready, restarting after a stop, or failed. `onReady` runs
  *  each time the engine becomes ready (again after a restart, so that the page's work resumes).
  * @param {HTMLElement} root @param {import("./engine.js").Engine} engine @param {() => void} onReady
