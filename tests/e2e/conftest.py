@@ -4,7 +4,9 @@ Playwright, and two checks on every page: no console error, no request to anothe
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -49,13 +51,65 @@ def build_site(target: Path = SITE) -> Path:
     return target
 
 
+def site_copy(site: Path, target: Path, mode: str) -> Path:
+    """A copy of the built site whose worker.js (and service worker) use this snapshot mode
+    (CAP_SNAPSHOT: "off", "device", "build"), made with the build's own functions."""
+    from site_config.hooks import _write_service_worker, _write_worker, pyodide_folder
+
+    shutil.copytree(site, target)
+    pyodide_dir = pyodide_folder()
+    whl = next((target / pyodide_dir).glob("*.whl"))
+    with open(ROOT / "build" / ".snapshot-lock", "a") as lock:  # workers share build/snapshot/<key>
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _write_worker(target, pyodide_dir, whl, mode)
+    _write_service_worker(target)
+    return target
+
+
+def restoring_site(site: Path) -> Path:
+    """The site most browser tests run against: the built site with CAP_SNAPSHOT=build, so that
+    each new browser context restores the started engine from the shipped snapshot (about 2.5 s of
+    CPU) instead of starting it and then making a snapshot of it (about 13 s), which is what a
+    visitor's first visit does with the default "device". Everything after the boot is the same
+    code. The boot paths themselves, and the offline copy, are tested on the site as built
+    (`site`, `shipped_server`: test_snapshot.py, test_offline.py, the sub-path test). Made once
+    per build, under a lock for parallel workers; without Node, the built site is used as it is."""
+    if shutil.which("node") is None:
+        return site
+    target = site.parent / f"{site.name}-restoring"
+    stamp = hashlib.sha256((site / "sw.js").read_bytes()).hexdigest()
+    (ROOT / "build").mkdir(exist_ok=True)
+    with open(site.parent / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = target / ".made-from"
+        if not (made.exists() and made.read_text() == stamp):
+            shutil.rmtree(target, ignore_errors=True)
+            site_copy(site, target, "build")
+            made.write_text(stamp)
+    return target
+
+
 @pytest.fixture(scope="session")
 def site() -> Path:
+    """The site as `make build` made it (the default snapshot mode, "device")."""
     return build_site()
 
 
 @pytest.fixture(scope="session")
-def server(site: Path) -> Iterator[str]:
+def tested_site(site: Path) -> Path:
+    return restoring_site(site)
+
+
+@pytest.fixture(scope="session")
+def server(tested_site: Path) -> Iterator[str]:
+    httpd, url = serve_in_thread(tested_site)
+    yield url
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def shipped_server(site: Path) -> Iterator[str]:
+    """The site exactly as built and deployed: for tests of the first visit and the offline copy."""
     httpd, url = serve_in_thread(site)
     yield url
     httpd.shutdown()
@@ -111,6 +165,11 @@ class Watch:
 
 
 def new_page(browser, server: str, **context_args):
+    """A page in a new browser context (nothing stored: a first visitor). Its service worker is
+    blocked unless `service_workers="allow"`: the offline copy it fills (27 MB, about 1.2 s of CPU
+    per context) serves nothing a test checks, except in test_offline.py, which allows it. Without
+    it the site works as in a browser that refuses service workers (sw-register.js)."""
+    context_args.setdefault("service_workers", "block")
     context = browser.new_context(accept_downloads=True, locale="fr-FR", **context_args)
     return watched(context.new_page(), server)
 
@@ -124,7 +183,17 @@ def watched(page, server: str):
     page.on("pageerror", lambda exc: watch.errors.append(f"pageerror: {exc}"))
     context.on("request", watch.on_request)  # workers' requests too
     page.watch = watch
+    page.wait_for_function = polled(page.wait_for_function)
     return page
+
+
+def polled(wait_for_function):
+    """page.wait_for_function checking every 50 ms instead of Playwright's default, every animation
+    frame: a frame drawn 60 times a second costs about 0.2 CPU core for as long as the test waits
+    for the engine (measured with /proc/stat), CPU the engine then lacks."""
+    def wait(expression, arg=None, *, timeout=None, polling=50):
+        return wait_for_function(expression, arg=arg, timeout=timeout, polling=polling)
+    return wait
 
 
 @pytest.fixture()

@@ -1,4 +1,8 @@
-"""Offline after one visit, and a clean update to a new build with the user's answers intact."""
+"""Offline after one visit, and a clean update to a new build with the user's answers intact.
+
+On the site exactly as built (`shipped_server`): a first visit that starts the engine, makes its
+snapshot and fills the offline copy, as a visitor's does (the other browser tests restore a
+shipped snapshot instead: conftest.restoring_site)."""
 
 from __future__ import annotations
 
@@ -60,12 +64,12 @@ def first_visit(page, url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def offline_page(browser, server):
+def offline_page(browser, shipped_server):
     """A browser that visited the site once and then lost the network (the two tests below only
     read pages from the offline copy: one visit serves both)."""
-    page = new_page(browser, server)
+    page = new_page(browser, shipped_server, service_workers="allow")
     page.context.add_init_script(BOOT)
-    first_visit(page, server)
+    first_visit(page, shipped_server)
     # The engine's snapshot is written just after the first score: offline visits then restore it.
     page.evaluate(SNAPSHOT_STORED)
     page.context.set_offline(True)
@@ -73,9 +77,9 @@ def offline_page(browser, server):
     page.context.close()
 
 
-def test_visit_once_then_work_offline(offline_page, server) -> None:
+def test_visit_once_then_work_offline(offline_page, shipped_server) -> None:
     page = offline_page
-    page.goto(server + "evaluer.html")
+    page.goto(shipped_server + "evaluer.html")
     page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
     assert page.evaluate("() => window.__capBoots") == ["restored"]  # the engine from its snapshot
     goto(page, "ID-PROJ")
@@ -89,20 +93,20 @@ def test_visit_once_then_work_offline(offline_page, server) -> None:
         page.click('[data-action="export-odt"]:visible')
     with zipfile.ZipFile(info.value.path()) as odt:
         assert "content.xml" in odt.namelist()
-    page.goto(server + "piliers/supports.html")  # the method pages too
+    page.goto(shipped_server + "piliers/supports.html")  # the method pages too
     assert page.locator("#SU-CONF-02").count() == 1
-    page.goto(server)  # the site root maps to index.html
+    page.goto(shipped_server)  # the site root maps to index.html
     assert "CAP en ligne" in page.title()
     assert page.watch.foreign == [] and page.watch.errors == []
 
 
-def test_facilitator_merges_the_participants_files_offline(offline_page, server, tmp_path) -> None:
+def test_facilitator_merges_the_participants_files_offline(offline_page, shipped_server, tmp_path) -> None:
     """A meeting room with no Wi-Fi: the synthesis page opens and merges files from the offline copy."""
     from tests.e2e.conftest import wait_merged
     from tests.e2e.test_synthese import write_files
 
     page = offline_page
-    page.goto(server + "synthese.html")
+    page.goto(shipped_server + "synthese.html")
     page.wait_for_selector("#cap-synthese[data-state=ready]", timeout=120_000)
     assert page.evaluate("() => window.__capBoots") == ["restored"]
     page.set_input_files('[data-action="add-files"]', [str(p) for p in write_files(tmp_path)])
@@ -128,11 +132,11 @@ def reload_and_answer(page, value: str) -> None:
     wait_scored(page)
 
 
-def test_repeat_visit_takes_the_webassembly_from_the_browser_cache(playwright, server, tmp_path) -> None:
+def test_repeat_visit_takes_the_webassembly_from_the_browser_cache(playwright, shipped_server, tmp_path) -> None:
     """Chromium reuses the compiled WebAssembly only for its HTTP cache's copy (not the service
     worker's): a repeat visit must take that file from the HTTP cache."""
-    page = profile_page(playwright, tmp_path / "profile", server)
-    first_visit(page, server)
+    page = profile_page(playwright, tmp_path / "profile", shipped_server)
+    first_visit(page, shipped_server)
     seen = wasm_responses(page)
     reload_and_answer(page, "3")
     assert seen, "the engine did not ask for its WebAssembly file"
@@ -141,10 +145,10 @@ def test_repeat_visit_takes_the_webassembly_from_the_browser_cache(playwright, s
     page.context.close()
 
 
-def test_offline_without_the_browser_cache_falls_back_to_the_offline_copy(playwright, server, tmp_path) -> None:
+def test_offline_without_the_browser_cache_falls_back_to_the_offline_copy(playwright, shipped_server, tmp_path) -> None:
     """When the browser has dropped its HTTP cache, the service worker's copy is used."""
-    page = profile_page(playwright, tmp_path / "profile", server)
-    first_visit(page, server)
+    page = profile_page(playwright, tmp_path / "profile", shipped_server)
+    first_visit(page, shipped_server)
     page.context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.context.set_offline(True)
     seen = wasm_responses(page)
@@ -159,7 +163,7 @@ def test_new_version_is_announced_and_replaces_the_cache_with_answers_intact(bro
     shutil.copytree(site, copy)
     httpd, url = serve_in_thread(copy)
     try:
-        page = new_page(browser, url)
+        page = new_page(browser, url, service_workers="allow")
         page.goto(url + "evaluer.html")
         page.wait_for_selector("#cap-app[data-state=ready][data-form=complete]", timeout=120_000)
         goto(page, "ID-GOUV")

@@ -229,12 +229,16 @@ def test_a_qr_code_is_read_through_the_camera(browser, playwright, server, tmp_p
         *ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}"])
     try:
-        context = camera.new_context(locale="fr-FR")
+        context = camera.new_context(locale="fr-FR", service_workers="block")
         context.grant_permissions(["camera"], origin=server.rstrip("/"))
         facilitator = watched(context.new_page(), server)
         open_synthese(facilitator, server + "synthese.html")
         facilitator.click("[data-code-camera]")
-        facilitator.wait_for_selector('[data-code][data-code-result="added"]', timeout=60_000)
+        try:
+            facilitator.wait_for_selector('[data-code][data-code-result="added"]', timeout=60_000)
+        except Exception as exc:  # say what the page said (a refusal, a camera message) rather than a bare timeout
+            status = facilitator.text_content("[data-code-status]")
+            raise AssertionError(f"QR code not read through the camera; the page says: {status!r}") from exc
         assert_same_participant(facilitator, a)
         assert facilitator.get_attribute("[data-code]", "data-camera") is None  # stopped once read
         assert facilitator.watch.foreign == [] and facilitator.watch.errors == []

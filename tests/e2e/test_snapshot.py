@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from site_config.hooks import _write_service_worker, _write_worker, pyodide_folder
+from site_config.hooks import pyodide_folder
 from site_config.serve import serve_in_thread
 
-from tests.e2e.conftest import ROOT, goto, profile_page, scores_on_page, wait_scored
+from tests.e2e.conftest import ROOT, goto, profile_page, scores_on_page, site_copy, wait_scored
 
 pytestmark = pytest.mark.e2e
 
@@ -41,18 +41,8 @@ STORED = """async () => {
 }"""
 
 
-def with_snapshot(site: Path, target: Path, mode: str) -> Path:
-    """A copy of the built site whose worker.js (and service worker) use this snapshot mode."""
-    shutil.copytree(site, target)
-    pyodide_dir = pyodide_folder()
-    whl = next((target / pyodide_dir).glob("*.whl"))
-    _write_worker(target, pyodide_dir, whl, mode)
-    _write_service_worker(target)
-    return target
-
-
 def serve_copy(site: Path, tmp_path_factory, mode: str) -> Iterator[str]:
-    copy = with_snapshot(site, tmp_path_factory.mktemp("snapshot") / mode, mode)
+    copy = site_copy(site, tmp_path_factory.mktemp("snapshot") / mode, mode)
     httpd, url = serve_in_thread(copy)
     yield url
     httpd.shutdown()
@@ -69,10 +59,11 @@ def device_server(site: Path, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def build_site(site: Path, tmp_path_factory) -> Path:
+def build_site(tested_site: Path) -> Path:
+    """The browser tests' site is already the CAP_SNAPSHOT=build copy (conftest.restoring_site)."""
     if shutil.which("node") is None:
         pytest.skip("Node is not installed (CAP_SNAPSHOT=build needs it)")
-    return with_snapshot(site, tmp_path_factory.mktemp("snapshot") / "build", "build")
+    return tested_site
 
 
 def open_page(playwright, tmp_path: Path, server: str):

@@ -31,11 +31,12 @@ def build(dest: Path, env: dict | None = None, config: Path | None = None) -> su
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    dest = tmp_path_factory.mktemp("site")
-    result = build(dest)
-    assert result.returncode == 0, result.stderr
-    return dest
+def built() -> Path:
+    """The site `make test` built with `mkdocs build --strict` (built here, once for every worker,
+    when the tests run on their own: the browser tests' build_site)."""
+    from tests.e2e.conftest import build_site
+
+    return build_site()
 
 
 def text_of(site: Path) -> str:
