@@ -50,4 +50,4 @@ bench: build ## benchmarks: engine (CPython) and the built site in Chromium
 	$(BIN)/python bench/storage.py
 
 clean: ## remove build outputs (keeps .venv and node_modules)
-	rm -rf site build dist .pytest_cache
+	rm -rf site site-restoring build dist .pytest_cache
