@@ -277,17 +277,13 @@ def scores_table(q: Questionnaire, result: dict[str, Any]) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def _label(q: Questionnaire, value: Any) -> str:
-    return f"{value} · {q.scale.label(value)}" if isinstance(value, int) else q.scale.label(value)
-
-
 def criteria_table(q: Questionnaire, items: list[dict[str, Any]], caption: str, css: str) -> str:
     if not items:
         return f'<p class="cap-evo-none">Aucun critère {esc(caption.split(" ", 1)[1].lower())}.</p>'
     rows = "".join(
         f'<tr data-criterion="{esc(i["criterion"])}"><th scope="row">{esc(q.criterion_by_id[i["criterion"]].question)} '
-        f'<span class="cap-id">{esc(i["criterion"])}</span></th><td>{esc(_label(q, i["old"]))}</td>'
-        f'<td>{esc(_label(q, i["new"]))}</td></tr>'
+        f'<span class="cap-id">{esc(i["criterion"])}</span></th><td>{esc(q.scale.answer_label(i["old"]))}</td>'
+        f'<td>{esc(q.scale.answer_label(i["new"]))}</td></tr>'
         for i in items if i["criterion"] in q.criterion_by_id)
     return (f'<div class="cap-table-scroll" tabindex="0" role="region" aria-label="{esc(caption)}">'
             f'<table class="cap-evo-criteria {css}"><caption>{esc(caption)} '
@@ -306,8 +302,8 @@ def moves_block(q: Questionnaire, moves: list[dict[str, Any]], old: dict[str, An
         symbol, words = MOVES[m["move"]]
         mark = f'<span aria-hidden="true">{symbol}</span> ' if symbol else ""
         rows.append(f'<tr data-criterion="{esc(c.id)}" data-move="{m["move"]}"><th scope="row">{esc(c.question)} '
-                    f'<span class="cap-id">{esc(c.id)}</span></th><td>{esc(_label(q, m["old"]))}</td>'
-                    f'<td>{esc(_label(q, m["new"]))}</td>'
+                    f'<span class="cap-id">{esc(c.id)}</span></th><td>{esc(q.scale.answer_label(m["old"]))}</td>'
+                    f'<td>{esc(q.scale.answer_label(m["new"]))}</td>'
                     f'<td class="cap-evo-move cap-evo-{m["move"]}">{mark}{words}</td></tr>')
     first, last = fmt.date(old["date"]) or "avant", fmt.date(new["date"]) or "après"
     summary = (f'Critère par critère, du {esc(first)} au {esc(last)} : {counts["up"]} en hausse, {counts["down"]} en '

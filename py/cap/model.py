@@ -129,6 +129,13 @@ class Scale:
                 return level.label
         return "Sans réponse"
 
+    def answer_label(self, value: object) -> str:
+        """An answer as the pages show it: "3 · Structuré", "Non concerné", "Je ne sais pas" or
+        "Sans réponse" (the synthesis cards, the evolution tables)."""
+        if type(value) is int and any(level.value == value for level in self.levels):
+            return f"{value} · {self.label(value)}"
+        return self.label(value) if value in ("na", "dk") else "Sans réponse"
+
 
 @dataclass(frozen=True)
 class Labelled:

@@ -41,18 +41,9 @@ def role_label(q: Questionnaire, role: Any) -> str:
     return re.sub(r"\s*\([^)]*\)$", "", q.role_label(str(role)))
 
 
-def value_label(q: Questionnaire, value: Any) -> str:
-    """"3 · Structuré", "Non concerné", "Je ne sais pas" or "Sans réponse"."""
-    if value in ("na", "dk"):
-        return q.scale.label(value)
-    if type(value) is int and 1 <= value <= 4:
-        return f"{value} · {q.scale.label(value)}"
-    return "Sans réponse"
-
-
 def labels(q: Questionnaire) -> dict[str, str]:
     """Every answer's label by its value as text: the meeting mode shows a decision before the next merge."""
-    return {str(v): value_label(q, v) for v in (1, 2, 3, 4, "na", "dk")}
+    return {str(v): q.scale.answer_label(v) for v in (1, 2, 3, 4, "na", "dk")}
 
 
 def who(q: Questionnaire, participant: dict[str, Any] | None, show_names: bool) -> str:
@@ -116,7 +107,7 @@ def distribution(q: Questionnaire, c: Criterion, st: dict[str, Any], people: lis
             label, count = "Sans réponse", unanswered
             names = [p for v, p in zip(st["values"], people, strict=True) if _key(v) is None]
         else:
-            label, count = value_label(q, int(key) if key.isdigit() else key), counts[key]
+            label, count = q.scale.answer_label(int(key) if key.isdigit() else key), counts[key]
             names = [p for v, p in zip(st["values"], people, strict=True) if _key(v) == key]
         rows.append({"key": key, "label": label, "count": count, "people": names,
                      "proposed": _key(st["proposed"]) == key})
@@ -173,17 +164,17 @@ def _comments_html(q: Questionnaire, st: dict[str, Any], by_label: dict[str, dic
 
 def _decision_html(q: Questionnaire, st: dict[str, Any], agreed: Any, reason: Any) -> str:
     proposed = st["proposed"]
-    line = (f'Valeur proposée : <strong data-proposed-label="">{esc(value_label(q, proposed))}</strong>'
+    line = (f'Valeur proposée : <strong data-proposed-label="">{esc(q.scale.answer_label(proposed))}</strong>'
             + (" (médiane basse des réponses chiffrées)" if type(proposed) is int else ""))
     if agreed is not None:
-        line += f'<br>Retenu en séance : <strong class="cap-agreed">{esc(value_label(q, agreed))}</strong>'
+        line += f'<br>Retenu en séance : <strong class="cap-agreed">{esc(q.scale.answer_label(agreed))}</strong>'
         if reason:
             line += f" — <q>{esc(reason)}</q>"
     return f'<p class="cap-decision">{line}</p>'
 
 
 def _cell_html(q: Questionnaire, c: Criterion, found: list[tuple[str, str]], agreed: Any) -> str:
-    kept = f", retenu : {value_label(q, agreed)}" if agreed is not None else ""
+    kept = f", retenu : {q.scale.answer_label(agreed)}" if agreed is not None else ""
     words = ", ".join(text for _, text in found) + kept
     classes = f"cap-cell {found[0][0]}" + (" is-agreed" if agreed is not None else "")
     symbol = "".join(SYMBOLS[cls] for cls, _ in found) + ("✔" if agreed is not None else "")
@@ -202,11 +193,11 @@ def _table_html(q: Questionnaire, order: list[str], found: dict[str, list[tuple[
         st, c = stats[cid], q.criterion_by_id[cid]
         counts = " / ".join(str(v) for v in [*(st["counts"][k] for k in "1234"), st["na"], st["dk"]])
         signal = " ; ".join(f"{SYMBOLS[cls]} {text}" for cls, text in found[cid])
-        kept = "–" if agreed[cid] is None else value_label(q, agreed[cid])
+        kept = "–" if agreed[cid] is None else q.scale.answer_label(agreed[cid])
         rows.append(f'<tr data-row="{esc(cid)}"><td>{i}</td><th scope="row">{esc(c.question)} '
                     f'<span class="cap-id">{esc(cid)}</span></th><td>{esc(signal)}</td>'
                     f'<td>{"–" if st["spread"] is None else st["spread"]}</td><td>{counts}</td>'
-                    f'<td>{esc(value_label(q, st["proposed"]))}</td><td>{esc(kept)}</td></tr>')
+                    f'<td>{esc(q.scale.answer_label(st["proposed"]))}</td><td>{esc(kept)}</td></tr>')
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
     return ('<table class="cap-map-table"><caption>Tous les critères, dans l\'ordre choisi, avec leurs signaux'
             f'</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
@@ -288,10 +279,10 @@ def synthesis(q: Questionnaire, participants: list[dict[str, Any]], settings: di
                      "agreed": "" if agreed[c.id] is None else str(agreed[c.id])},
             "applies": applies[c.id], "choices": [str(v) for v in choices(c)], "card": card}
         if applies[c.id]:  # what the meeting mode says (only the criteria that apply are discussed)
-            entry.update(proposed=value_label(q, st["proposed"]),
+            entry.update(proposed=q.scale.answer_label(st["proposed"]),
                          note=RANK_TEXT[ranks[c.id]] if order_name == "talk" else "",
                          spoken=f"{c.id}, {c.question}. " + ", ".join(t for _, t in found[c.id])
-                         + f". Proposé : {value_label(q, st['proposed'])}.")
+                         + f". Proposé : {q.scale.answer_label(st['proposed'])}.")
         criteria[c.id] = entry
     live = [c.id for c in q.criteria if applies[c.id]]
     cells = {t.id: "".join(_cell_html(q, q.criterion_by_id[cid], found[cid], agreed[cid])

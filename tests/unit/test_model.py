@@ -36,3 +36,12 @@ def test_labels_fall_back_to_ids(mini) -> None:
     assert mini.type_label("ACI").startswith("Atelier")
     assert mini.role_label("inconnu") == "inconnu"
     assert mini.scale.label("dk") == "Je ne sais pas"
+
+
+def test_an_answer_is_labelled_the_same_way_on_every_page(mini) -> None:
+    scale = mini.scale
+    level = scale.levels[2]
+    assert scale.answer_label(level.value) == f"{level.value} · {level.label}"
+    assert scale.answer_label("na") == scale.na_label and scale.answer_label("dk") == scale.dk_label
+    for nothing in (None, 7, 0, True, "3", ""):  # no answer, or nothing a valid file holds
+        assert scale.answer_label(nothing) == "Sans réponse", nothing
