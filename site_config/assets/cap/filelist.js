@@ -5,7 +5,7 @@
 // (serial.js: never two calls at once, never a change missed), with the test hooks `data-changes` /
 // `data-<hook>` (equal once the view is current) and `data-failed`, and one « Réessayer » message.
 import { serial } from "./serial.js";
-import { addReadFiles, el, frDate, labelCells, setupDrop, showRetry, uniqueName } from "./util.js";
+import { addReadFiles, el, frDate, labelCells, showRetry, uniqueName } from "./util.js";
 
 /** @typedef {{ file: string, level: string, message: string }} Note an engine's note about a file ("" = none) */
 /** @typedef {{ name: string, text?: string, size?: number, source?: string, refused?: string }} PageFile */
@@ -128,14 +128,27 @@ export async function walk(entries, out = []) {
  * @param {(files: File[], folder: boolean) => void} onFiles
  */
 export function dropZone(zone, onFiles) {
-  setupDrop(zone, () => {}); // the zone's look; the drop itself is read below
+  /** @param {DragEvent} event */
+  const hasFiles = (event) => Array.from(event.dataTransfer?.types || []).includes("Files");
+  zone.addEventListener("dragover", (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    zone.classList.add("is-over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("is-over"));
   zone.addEventListener("drop", async (event) => {
-    if (!event.defaultPrevented) return; // no file in it
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    zone.classList.remove("is-over");
+    // Read the drop before the first await: the browser empties dataTransfer once the handler yields.
     const files = Array.from(event.dataTransfer?.files || []);
     const entries = Array.from(event.dataTransfer?.items || [], (item) => item.webkitGetAsEntry?.()).filter(Boolean);
     const folder = entries.some((entry) => entry.isDirectory);
     onFiles(folder ? await walk(entries) : files, folder);
   });
+  window.addEventListener("dragover", (event) => { if (hasFiles(event)) event.preventDefault(); });
+  window.addEventListener("drop", (event) => { if (hasFiles(event)) event.preventDefault(); });
 }
 
 /**

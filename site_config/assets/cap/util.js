@@ -175,28 +175,6 @@ export function printHtml(frame, html) {
   iframe.srcdoc = html;
 }
 
-/** Files dropped on the zone go to `onFiles`; a file dropped elsewhere does not replace the page.
- * @param {HTMLElement} zone @param {(files: FileList) => void} onFiles */
-export function setupDrop(zone, onFiles) {
-  /** @param {DragEvent} event */
-  const hasFiles = (event) => Array.from(event.dataTransfer?.types || []).includes("Files");
-  zone.addEventListener("dragover", (event) => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "copy";
-    zone.classList.add("is-over");
-  });
-  zone.addEventListener("dragleave", () => zone.classList.remove("is-over"));
-  zone.addEventListener("drop", (event) => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    zone.classList.remove("is-over");
-    onFiles(event.dataTransfer.files);
-  });
-  window.addEventListener("dragover", (event) => { if (hasFiles(event)) event.preventDefault(); });
-  window.addEventListener("drop", (event) => { if (hasFiles(event)) event.preventDefault(); });
-}
-
 /** Show the engine's state on a page: ready, restarting after a stop, or failed. `onReady` runs
  *  each time the engine becomes ready (again after a restart, so that the page's work resumes).
  * @param {HTMLElement} root @param {import("./engine.js").Engine} engine @param {() => void} onReady
