@@ -59,6 +59,7 @@ def site_copy(site: Path, target: Path, mode: str) -> Path:
     shutil.copytree(site, target)
     pyodide_dir = pyodide_folder()
     whl = next((target / pyodide_dir).glob("*.whl"))
+    (ROOT / "build").mkdir(exist_ok=True)
     with open(ROOT / "build" / ".snapshot-lock", "a") as lock:  # workers share build/snapshot/<key>
         fcntl.flock(lock, fcntl.LOCK_EX)
         _write_worker(target, pyodide_dir, whl, mode)
@@ -78,7 +79,6 @@ def restoring_site(site: Path) -> Path:
         return site
     target = site.parent / f"{site.name}-restoring"
     stamp = hashlib.sha256((site / "sw.js").read_bytes()).hexdigest()
-    (ROOT / "build").mkdir(exist_ok=True)
     with open(site.parent / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         made = target / ".made-from"
