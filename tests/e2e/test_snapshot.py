@@ -1,8 +1,8 @@
 """Engine memory snapshots (issue 18, CAP_SNAPSHOT): every way the worker can boot.
 
 Whatever the default, these tests copy the built site once per session per mode and write its
-worker.js again with CAP_SNAPSHOT=off, =device and =build (the build's own functions: no second
-MkDocs build). The worker says how it booted in its ready message (`boot`: "normal", "made",
+worker.js again with CAP_SNAPSHOT=off and =device (the build's own functions: no second MkDocs
+build); =build is the copy every browser test uses (conftest.restoring_site). The worker says how it booted in its ready message (`boot`: "normal", "made",
 "restored" or "fallback"); an init script keeps that message for the test.
 """
 
