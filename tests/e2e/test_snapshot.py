@@ -2,8 +2,9 @@
 
 Whatever the default, these tests copy the built site once per session per mode and write its
 worker.js again with CAP_SNAPSHOT=off and =device (the build's own functions: no second MkDocs
-build); =build is the copy every browser test uses (conftest.restoring_site). The worker says how it booted in its ready message (`boot`: "normal", "made",
-"restored" or "fallback"); an init script keeps that message for the test.
+build); =build is the copy every browser test uses (conftest.restoring_site). The worker says
+how it booted in its ready message (`boot`: "normal", "made", "restored" or "fallback"); an init
+script keeps that message for the test.
 """
 
 from __future__ import annotations
