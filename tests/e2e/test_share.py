@@ -67,6 +67,9 @@ def participant_code(page, server: str, tmp_path: Path, a: dict) -> dict:
     page.wait_for_function(f"() => localStorage.getItem('cap-en-ligne:current') === {json.dumps(a['id'])}")
     goto(page, "resultats")
     page.click("[data-share-make]")
+    # data-share-ready is set once the QR code is drawn and the note written (the canvas gets its
+    # label before the QR library has loaded: waiting on the label alone read a blank canvas).
+    page.wait_for_selector("[data-share][data-share-ready]")
     page.wait_for_selector("[data-share-out]:not([hidden]) [data-qr][aria-label]")
     link = page.input_value("[data-share-link]")
     count = page.text_content("[data-qr-count]")
