@@ -68,13 +68,14 @@ def site_copy(site: Path, target: Path, mode: str) -> Path:
 
 
 def restoring_site(site: Path) -> Path:
-    """The site most browser tests run against: the built site with CAP_SNAPSHOT=build, so that
-    each new browser context restores the started engine from the shipped snapshot (about 2.5 s of
-    CPU) instead of starting it and then making a snapshot of it (about 13 s), which is what a
-    visitor's first visit does with the default "device". Everything after the boot is the same
-    code. The boot paths themselves, and the offline copy, are tested on the site as built
-    (`site`, `shipped_server`: test_snapshot.py, test_offline.py, the sub-path test). Made once
-    per build, under a lock for parallel workers; without Node, the built site is used as it is."""
+    """The site most browser tests run against: the built site with CAP_SNAPSHOT=build, so that each new
+    browser context restores the started engine from the shipped snapshot instead of starting it and
+    then making a snapshot of it, as a visitor's first visit does with the default "device"
+    (bench/context_cost.py: 4.8 instead of 13.4 CPU-s per context, service worker blocked).
+    Everything after the boot is the same code. The boot paths themselves, and the offline copy, are
+    tested on the site as built (`site`, `shipped_server`: test_snapshot.py, test_offline.py, the
+    sub-path test). Made once per build, under a lock for parallel workers; without Node, the built
+    site is used as it is."""
     if shutil.which("node") is None:
         return site
     target = site.parent / f"{site.name}-restoring"

@@ -22,7 +22,6 @@ from tests.e2e.conftest import (
     new_page,
     open_assessment,
     wait_merged,
-    watched,
 )
 
 pytestmark = pytest.mark.e2e
@@ -232,9 +231,8 @@ def test_a_qr_code_is_read_through_the_camera(browser, playwright, server, tmp_p
         *ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}"])
     try:
-        context = camera.new_context(locale="fr-FR", service_workers="block")
-        context.grant_permissions(["camera"], origin=server.rstrip("/"))
-        facilitator = watched(context.new_page(), server)
+        facilitator = new_page(camera, server)
+        facilitator.context.grant_permissions(["camera"], origin=server.rstrip("/"))
         open_synthese(facilitator, server + "synthese.html")
         facilitator.click("[data-code-camera]")
         try:
